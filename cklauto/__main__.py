@@ -1,0 +1,3 @@
+from cklauto.cli import main
+
+main()

@@ -1,0 +1,73 @@
+"""Every failure cklauto expects ends in one of these.
+
+Each carries named fields and renders as one line that says what failed, where, and (when
+there is something to do) what to do.  None of them ever carries a credential: callers pass
+host names, paths and reasons, never a password or a connection object.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class CklautoError(Exception):
+    """Base of every expected failure; ``str()`` is a one-line message for the user."""
+
+    def __init__(self, message: str, hint: str | None = None) -> None:
+        self.message = message
+        self.hint = hint
+        super().__init__(self.one_line())
+
+    def one_line(self) -> str:
+        text = self.message if not self.hint else f"{self.message} ({self.hint})"
+        # A message is one line by contract: newlines from remote error text are folded.
+        return " ".join(text.split())
+
+
+class ChecklistError(CklautoError):
+    """A checklist could not be read, understood or saved."""
+
+    def __init__(self, path: str | Path, problem: str, hint: str | None = None) -> None:
+        self.path = str(path)
+        self.problem = problem
+        super().__init__(f"{self.path}: {problem}", hint)
+
+
+class TargetRuleError(ChecklistError):
+    """The checklist holds no (or more than one) copy of the rule cklauto owns."""
+
+
+class XccdfError(CklautoError):
+    """A DISA XCCDF benchmark could not be read."""
+
+    def __init__(self, path: str | Path, problem: str, hint: str | None = None) -> None:
+        self.path = str(path)
+        self.problem = problem
+        super().__init__(f"{self.path}: {problem}", hint)
+
+
+class RemoteError(CklautoError):
+    """The Exchange server could not be asked, or did not answer completely.
+
+    ``kind`` names the failure class (``connection``, ``tls``, ``auth``, ``timeout``,
+    ``protocol``, ``powershell``, ``answer``) so reports can group failures.
+    """
+
+    def __init__(self, host: str, kind: str, reason: str, hint: str | None = None) -> None:
+        self.host = host
+        self.kind = kind
+        self.reason = reason
+        super().__init__(f"{host}: {reason}", hint)
+
+
+class EvidenceError(CklautoError):
+    """An offline evidence file could not be used."""
+
+    def __init__(self, path: str | Path, problem: str, hint: str | None = None) -> None:
+        self.path = str(path)
+        self.problem = problem
+        super().__init__(f"{self.path}: {problem}", hint)
+
+
+class ConfigError(CklautoError):
+    """A bad option value, inventory or hosts file."""
