@@ -1,0 +1,71 @@
+"""Open STIG Viewer checklists of either format, told apart by content, not by file name."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from cklauto.errors import ChecklistError
+from cklauto.formats.base import Asset, Checklist, Review, Rule, StigInfo, check_writable
+from cklauto.formats.ckl import CklChecklist, looks_like_ckl
+from cklauto.formats.cklb import CklbChecklist, looks_like_cklb
+
+__all__ = [
+    "MAX_CHECKLIST_BYTES",
+    "Asset",
+    "Checklist",
+    "CklChecklist",
+    "CklbChecklist",
+    "Review",
+    "Rule",
+    "StigInfo",
+    "check_writable",
+    "open_checklist",
+    "parse_checklist",
+]
+
+#: Real multi-STIG checklists reach a few MB; anything this big is not one, and would only
+#: exhaust memory.
+MAX_CHECKLIST_BYTES = 64 * 1024 * 1024
+
+
+def open_checklist(path: str | Path) -> Checklist:
+    """Read and parse a checklist; raise ChecklistError (never anything else) if that fails."""
+    path = Path(path)
+    try:
+        with open(path, "rb") as handle:
+            st = os.fstat(handle.fileno())
+            if not _is_regular(st.st_mode):
+                raise ChecklistError(path, "is not a regular file")
+            if st.st_size > MAX_CHECKLIST_BYTES:
+                raise ChecklistError(path, f"is {st.st_size:,} bytes, over the {MAX_CHECKLIST_BYTES // 2**20} MiB limit for a checklist")
+            data = handle.read(MAX_CHECKLIST_BYTES + 1)
+    except FileNotFoundError:
+        raise ChecklistError(path, "no such file") from None
+    except IsADirectoryError:
+        raise ChecklistError(path, "is a folder, not a checklist") from None
+    except PermissionError:
+        raise ChecklistError(path, "permission denied reading it") from None
+    except OSError as exc:
+        raise ChecklistError(path, f"could not be read: {exc.strerror or exc}") from None
+    if len(data) > MAX_CHECKLIST_BYTES:
+        raise ChecklistError(path, f"is over the {MAX_CHECKLIST_BYTES // 2**20} MiB limit for a checklist")
+    return parse_checklist(path, data, disk_stamp=(st.st_ino, st.st_size, st.st_mtime_ns))
+
+
+def parse_checklist(path: str | Path, data: bytes, disk_stamp: tuple[int, int, int] | None = None) -> Checklist:
+    """Parse checklist bytes; ``path`` is only used in messages and as the default save target."""
+    path = Path(path)
+    if not data.strip():
+        raise ChecklistError(path, "is empty")
+    if looks_like_ckl(data):
+        return CklChecklist(path, data, disk_stamp)
+    if looks_like_cklb(data):
+        return CklbChecklist(path, data, disk_stamp)
+    raise ChecklistError(path, "is neither a STIG Viewer .ckl (XML) nor a .cklb (JSON) checklist")
+
+
+def _is_regular(mode: int) -> bool:
+    import stat
+
+    return stat.S_ISREG(mode)

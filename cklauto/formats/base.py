@@ -1,0 +1,215 @@
+"""What every checklist format offers: its asset, its STIGs, its rules and their reviews.
+
+A :class:`Checklist` is an immutable view of one file's bytes.  Editing a review returns a new
+``Checklist`` whose bytes differ from the old ones only inside that rule's review fields;
+saving writes those bytes atomically.  Format modules (``ckl``, ``cklb``) implement the
+parsing and the byte-level splice; nothing here knows XML or JSON.
+"""
+
+from __future__ import annotations
+
+import abc
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from cklauto.errors import ChecklistError
+from cklauto.formats import atomic
+from cklauto.formats.text import clean_review_text
+from cklauto.model import Status
+
+#: STIG Manager strips this prefix from benchmark ids; some writers keep it.
+_BENCHMARK_PREFIX = "xccdf_mil.disa.stig_benchmark_"
+
+
+def normalize_benchmark_id(text: str) -> str:
+    """``xccdf_mil.disa.stig_benchmark_X`` and ``X`` name the same STIG."""
+    text = text.strip()
+    return text[len(_BENCHMARK_PREFIX) :] if text.startswith(_BENCHMARK_PREFIX) else text
+
+
+@dataclass(frozen=True)
+class Asset:
+    """The target a checklist describes (CKL ``ASSET``, CKLB ``target_data``)."""
+
+    host_name: str
+    fqdn: str
+    ip: str
+
+
+@dataclass(frozen=True)
+class StigInfo:
+    """One STIG inside a checklist."""
+
+    benchmark_id: str
+    title: str
+    version: str
+    release_info: str
+    position: int
+
+    @property
+    def label(self) -> str:
+        """A short human name: the benchmark id plus its version and release."""
+        release = self.release_info.split("Benchmark Date")[0].replace("Release:", "R").replace(" ", "")
+        version = f"V{self.version}" if self.version else ""
+        return f"{self.benchmark_id} {version}{release}".strip()
+
+
+@dataclass(frozen=True)
+class Review:
+    """A rule's review in the format-neutral vocabulary."""
+
+    status: Status
+    finding_details: str
+    comments: str
+    severity_override: str = ""
+    severity_justification: str = ""
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One rule (CKL ``VULN``, CKLB rule) with its identifiers and current review.
+
+    ``position`` is (STIG position, rule position) in document order; it is how a format
+    module finds the rule's bytes again.
+    """
+
+    stig: StigInfo
+    position: tuple[int, int]
+    group_id: str
+    rule_id: str
+    rule_version: str
+    legacy_ids: tuple[str, ...]
+    title: str
+    review: Review
+
+    @property
+    def names(self) -> frozenset[str]:
+        """Every identifier this rule answers to, upper-cased.
+
+        The Rule ID is also known without its revision (``SV-207290r961110_rule`` is
+        ``SV-207290``) because revisions change between releases while people keep the name.
+        """
+        names = {self.group_id, self.rule_id, self.rule_version, *self.legacy_ids}
+        rule_id = self.rule_id
+        if rule_id.endswith("_rule"):
+            names.add(rule_id[: -len("_rule")])
+        base, sep, _revision = rule_id.partition("r")
+        if sep and base.startswith("SV-"):
+            names.add(base)
+        return frozenset(n.strip().upper() for n in names if n and n.strip())
+
+
+class Checklist(abc.ABC):
+    """A parsed checklist file; subclasses are the formats."""
+
+    #: ``"ckl"`` or ``"cklb"``.
+    format: str
+
+    def __init__(self, path: Path, data: bytes, disk_stamp: tuple[int, int, int] | None) -> None:
+        self.path = path
+        self.data = data
+        self._disk_stamp = disk_stamp
+
+    @property
+    @abc.abstractmethod
+    def asset(self) -> Asset: ...
+
+    @property
+    @abc.abstractmethod
+    def stigs(self) -> list[StigInfo]: ...
+
+    @abc.abstractmethod
+    def rules(self, stig: StigInfo | None = None) -> list[Rule]:
+        """Rules in document order, of one STIG or of all."""
+
+    @abc.abstractmethod
+    def _splice_review(self, rule: Rule, review: Review) -> bytes:
+        """Bytes of this checklist with ``rule``'s review replaced; nothing else changes."""
+
+    def stigs_with_id(self, benchmark_id: str) -> list[StigInfo]:
+        wanted = normalize_benchmark_id(benchmark_id).lower()
+        return [s for s in self.stigs if normalize_benchmark_id(s.benchmark_id).lower() == wanted]
+
+    def with_review(
+        self,
+        rule: Rule,
+        *,
+        status: Status | None = None,
+        finding_details: str | None = None,
+        comments: str | None = None,
+    ) -> Checklist:
+        """A new checklist whose ``rule`` has the given review fields (None keeps a field).
+
+        Text is cleaned (control characters removed, length capped) before it is stored.  The
+        result is re-read and compared with what was asked, so a splice that went wrong can
+        never reach the disk.
+        """
+        old = rule.review
+        wanted = Review(
+            status=status if status is not None else old.status,
+            finding_details=clean_review_text(finding_details) if finding_details is not None else old.finding_details,
+            comments=clean_review_text(comments) if comments is not None else old.comments,
+            severity_override=old.severity_override,
+            severity_justification=old.severity_justification,
+        )
+        if wanted == old:
+            return self
+        data = self._splice_review(rule, wanted)
+        edited = type(self)(self.path, data, self._disk_stamp)
+        self._verify_edit(edited, rule, wanted)
+        return edited
+
+    def _verify_edit(self, edited: Checklist, rule: Rule, wanted: Review) -> None:
+        stig = edited.stigs[rule.stig.position]
+        after = edited.rules(stig)[rule.position[1]]
+        if after.names != rule.names or after.review != wanted:
+            raise ChecklistError(self.path, "internal error: the edited review did not read back as written; file left unchanged")
+
+    def save(self, path: str | Path | None = None) -> None:
+        """Write the bytes atomically to ``path`` (default: where they came from).
+
+        Refuses read-only files and folders, and a file that changed on disk after it was read
+        (someone else saved it meanwhile), so nobody's work is overwritten.
+        """
+        target = Path(path) if path is not None else self.path
+        check_writable(target)
+        if path is None and self._disk_stamp is not None:
+            try:
+                now = _stamp(os.stat(target))
+            except FileNotFoundError:
+                now = None
+            if now != self._disk_stamp:
+                raise ChecklistError(target, "changed on disk after cklauto read it; not overwritten", "run cklauto again")
+        try:
+            atomic.write_atomically(target, self.data)
+        except OSError as exc:
+            raise ChecklistError(target, f"could not be saved: {exc.strerror or exc}", "the original is unchanged") from None
+        self._disk_stamp = _stamp(os.stat(target))
+
+
+def check_writable(target: Path) -> None:
+    """Raise ChecklistError when ``target`` or its folder is read-only.
+
+    Mode bits are checked explicitly: as root, ``os.access`` says yes to everything, yet an
+    admin who made a checklist read-only meant it.
+    """
+    folder = target.parent if str(target.parent) else Path(".")
+    try:
+        st = os.stat(target)
+    except FileNotFoundError:
+        st = None
+    except OSError as exc:
+        raise ChecklistError(target, f"cannot be examined: {exc.strerror}") from None
+    if st is not None and not st.st_mode & 0o222:
+        raise ChecklistError(target, "is read-only; not saved", "make it writable (chmod u+w) and run cklauto again")
+    try:
+        fst = os.stat(folder)
+    except OSError as exc:
+        raise ChecklistError(target, f"its folder cannot be examined: {exc.strerror}") from None
+    if not fst.st_mode & 0o222 or not os.access(folder, os.W_OK | os.X_OK):
+        raise ChecklistError(target, f"its folder {folder} is read-only; not saved", "make the folder writable or use --output-dir")
+
+
+def _stamp(st: os.stat_result) -> tuple[int, int, int]:
+    return (st.st_ino, st.st_size, st.st_mtime_ns)

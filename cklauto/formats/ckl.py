@@ -1,0 +1,260 @@
+"""STIG Viewer 2.x checklists (.ckl, XML).
+
+Reading uses lxml with every network and entity feature off.  Writing never re-serialises
+the tree: lxml would rewrite the declaration, drop a BOM and turn ``<X></X>`` into ``<X/>``
+(formats.md §2.9).  Instead the new review text is spliced into the original bytes, between
+the tags of the one VULN's STATUS, FINDING_DETAILS and COMMENTS, so every other byte stays as
+the writer (STIG Viewer, Evaluate-STIG, STIG Manager) left it.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cached_property
+from pathlib import Path
+
+from lxml import etree
+
+from cklauto.errors import ChecklistError
+from cklauto.formats.base import Asset, Checklist, Review, Rule, StigInfo
+from cklauto.formats.text import escape_xml_text
+from cklauto.model import Status
+
+_PARSER = etree.XMLParser(
+    resolve_entities=False,
+    no_network=True,
+    load_dtd=False,
+    dtd_validation=False,
+    huge_tree=False,
+    collect_ids=False,
+)
+
+# Markup whose inside must never be mistaken for tags when locating elements in raw bytes.
+_OPAQUE = rb"<!--.*?-->|<!\[CDATA\[.*?\]\]>|<\?.*?\?>"
+_VULN_TAGS = re.compile(_OPAQUE + rb"|<(/?)VULN(?=[\s/>])[^>]*>", re.S)
+_REVIEW_TAGS = re.compile(_OPAQUE + rb"|<(STATUS|FINDING_DETAILS|COMMENTS)(?=[\s/>])[^>]*?(/?)>", re.S)
+_DECLARED_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
+
+_FIELD_TAG = {"status": b"STATUS", "finding_details": b"FINDING_DETAILS", "comments": b"COMMENTS"}
+
+
+def looks_like_ckl(data: bytes) -> bool:
+    """True when the content starts like XML (after an optional BOM)."""
+    return data.lstrip(b"\xef\xbb\xbf").lstrip()[:1] == b"<"
+
+
+class CklChecklist(Checklist):
+    """A STIG Viewer 2.x checklist."""
+
+    format = "ckl"
+
+    def __init__(self, path: Path, data: bytes, disk_stamp: tuple[int, int, int] | None = None) -> None:
+        super().__init__(path, data, disk_stamp)
+        self._root = _parse(path, data)
+        self._istigs = self._root.findall("STIGS/iSTIG")
+        if self._root.find("ASSET") is None or not self._istigs:
+            missing = "ASSET" if self._root.find("ASSET") is None else "STIGS/iSTIG"
+            raise ChecklistError(path, f"not a STIG Viewer checklist: it has no {missing} element")
+
+    @cached_property
+    def asset(self) -> Asset:
+        asset = self._root.find("ASSET")
+        assert asset is not None
+
+        def text(tag: str) -> str:
+            return (asset.findtext(tag) or "").strip()
+
+        return Asset(host_name=text("HOST_NAME"), fqdn=text("HOST_FQDN"), ip=text("HOST_IP"))
+
+    @cached_property
+    def stigs(self) -> list[StigInfo]:
+        result = []
+        for position, istig in enumerate(self._istigs):
+            info: dict[str, str] = {}
+            for si in istig.iterfind("STIG_INFO/SI_DATA"):
+                name = (si.findtext("SID_NAME") or "").strip()
+                if name and name not in info:
+                    info[name] = (si.findtext("SID_DATA") or "").strip()
+            result.append(
+                StigInfo(
+                    benchmark_id=info.get("stigid", ""),
+                    title=info.get("title", ""),
+                    version=info.get("version", ""),
+                    release_info=info.get("releaseinfo", ""),
+                    position=position,
+                )
+            )
+        return result
+
+    def rules(self, stig: StigInfo | None = None) -> list[Rule]:
+        stigs = self.stigs if stig is None else [self.stigs[stig.position]]
+        return [rule for s in stigs for rule in self._rules_of(s.position)]
+
+    def _rules_of(self, stig_position: int) -> list[Rule]:
+        cache = self.__dict__.setdefault("_rule_cache", {})
+        if stig_position not in cache:
+            stig = self.stigs[stig_position]
+            vulns = self._istigs[stig_position].findall("VULN")
+            cache[stig_position] = [self._read_rule(stig, i, vuln) for i, vuln in enumerate(vulns)]
+        return cache[stig_position]  # type: ignore[no-any-return]
+
+    def _read_rule(self, stig: StigInfo, index: int, vuln: etree._Element) -> Rule:
+        attrs: dict[str, str] = {}
+        legacy: list[str] = []
+        tail: dict[str, str] = {}
+        for child in vuln.iterchildren(tag=etree.Element):
+            if child.tag == "STIG_DATA":
+                name = child.findtext("VULN_ATTRIBUTE") or ""
+                value = child.findtext("ATTRIBUTE_DATA") or ""
+                if name == "LEGACY_ID":
+                    if value.strip():
+                        legacy.append(value.strip())
+                elif name not in attrs:
+                    attrs[name] = value
+            else:
+                tail[child.tag] = _element_text(child)
+        group_id = attrs.get("Vuln_Num", "").strip()
+        raw_status = tail.get("STATUS", "").strip()
+        try:
+            status = Status.parse(raw_status) if raw_status else Status.NOT_REVIEWED
+        except ValueError:
+            raise ChecklistError(
+                self.path, f"rule {group_id or index + 1} has status {raw_status!r}, which STIG Viewer does not accept"
+            ) from None
+        return Rule(
+            stig=stig,
+            position=(stig.position, index),
+            group_id=group_id,
+            rule_id=attrs.get("Rule_ID", "").strip(),
+            rule_version=attrs.get("Rule_Ver", "").strip(),
+            legacy_ids=tuple(legacy),
+            title=attrs.get("Rule_Title", "").strip(),
+            review=Review(
+                status=status,
+                finding_details=tail.get("FINDING_DETAILS", ""),
+                comments=tail.get("COMMENTS", ""),
+                severity_override=tail.get("SEVERITY_OVERRIDE", "").strip(),
+                severity_justification=tail.get("SEVERITY_JUSTIFICATION", ""),
+            ),
+        )
+
+    def _splice_review(self, rule: Rule, review: Review) -> bytes:
+        ordinal = sum(len(self._istigs[i].findall("VULN")) for i in range(rule.position[0])) + rule.position[1]
+        start, end = _vuln_span(self.path, self.data, ordinal)
+        old = rule.review
+        new_text = {
+            "status": review.status.value if review.status != old.status else None,
+            "finding_details": review.finding_details if review.finding_details != old.finding_details else None,
+            "comments": review.comments if review.comments != old.comments else None,
+        }
+        spans = _review_spans(self.data, start, end)
+        pieces: list[bytes] = []
+        cursor = 0
+        for field in ("status", "finding_details", "comments"):
+            text = new_text[field]
+            if text is None:
+                continue
+            tag = _FIELD_TAG[field]
+            if tag not in spans:
+                raise ChecklistError(self.path, f"rule {rule.group_id} has no {tag.decode()} element; file left unchanged")
+            elem_start, content_start, content_end, elem_end = spans[tag]
+            encoded = escape_xml_text(text).encode("utf-8")
+            if content_start is None:  # <X/> or <X />
+                if not encoded:
+                    continue
+                pieces += [self.data[cursor:elem_start], b"<" + tag + b">" + encoded + b"</" + tag + b">"]
+                cursor = elem_end
+            else:
+                pieces += [self.data[cursor:content_start], encoded]
+                cursor = content_end
+        pieces.append(self.data[cursor:])
+        return b"".join(pieces)
+
+
+def _parse(path: Path, data: bytes) -> etree._Element:
+    body = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
+    if body.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise ChecklistError(path, "is UTF-16 encoded; STIG Viewer checklists are UTF-8", "re-save it as UTF-8")
+    declared = _DECLARED_ENCODING.match(body)
+    if declared and declared.group(1).lower() not in (b"utf-8", b"utf8"):
+        raise ChecklistError(path, f"declares encoding {declared.group(1).decode()!r}; only UTF-8 checklists are supported")
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ChecklistError(path, f"is not valid UTF-8 (byte {exc.start + len(data) - len(body)})") from None
+    doctype = body.find(b"<!DOCTYPE")
+    root_start = body.find(b"<CHECKLIST")
+    # A DOCTYPE can only stand before the root element; refuse it before lxml sees it.
+    if doctype != -1 and (root_start == -1 or doctype < root_start):
+        raise ChecklistError(path, "contains a DTD (<!DOCTYPE>); STIG Viewer never writes one, so it is refused unread")
+    try:
+        root = etree.fromstring(data, _PARSER)
+    except etree.XMLSyntaxError as exc:
+        raise ChecklistError(path, f"is not well-formed XML: {_syntax_message(exc)}") from None
+    if root is None:
+        raise ChecklistError(path, "is empty")
+    if root.getroottree().docinfo.doctype:
+        raise ChecklistError(path, "contains a DTD (<!DOCTYPE>); STIG Viewer never writes one, so it is refused unread")
+    if not isinstance(root.tag, str) or root.tag != "CHECKLIST":
+        name = root.tag if isinstance(root.tag, str) else "?"
+        raise ChecklistError(path, f"not a STIG Viewer checklist: its root element is <{name}>, not <CHECKLIST>")
+    return root
+
+
+def _syntax_message(exc: etree.XMLSyntaxError) -> str:
+    message = (exc.msg or str(exc)).strip()
+    line = getattr(exc, "lineno", None) or (exc.position[0] if exc.position else None)
+    return f"{message} (line {line})" if line and "line" not in message else message
+
+
+def _element_text(element: etree._Element) -> str:
+    if len(element) == 0:
+        return element.text or ""
+    # Text split by comments or CDATA sections: the string value joins the text nodes.
+    return str(element.xpath("string()"))
+
+
+def _vuln_span(path: Path, data: bytes, ordinal: int) -> tuple[int, int]:
+    """Byte span of the ``ordinal``-th VULN element (0-based, document order)."""
+    seen = -1
+    start = None
+    for match in _VULN_TAGS.finditer(data):
+        closing = match.group(1)
+        if closing is None:
+            continue  # comment, CDATA or PI
+        if closing == b"":
+            seen += 1
+            if seen == ordinal:
+                start = match.start()
+        elif start is not None:
+            return start, match.end()
+    raise ChecklistError(path, "internal error: could not locate the rule's bytes; file left unchanged")
+
+
+def _review_spans(data: bytes, start: int, end: int) -> dict[bytes, tuple[int, int | None, int | None, int]]:
+    """For STATUS, FINDING_DETAILS and COMMENTS directly in one VULN: element and content spans."""
+    spans: dict[bytes, tuple[int, int | None, int | None, int]] = {}
+    position = start
+    while True:
+        match = _REVIEW_TAGS.search(data, position, end)
+        if match is None:
+            return spans
+        tag = match.group(1)
+        if tag is None:
+            position = match.end()
+            continue
+        if match.group(2) == b"/":
+            spans.setdefault(tag, (match.start(), None, None, match.end()))
+            position = match.end()
+            continue
+        close = re.compile(_OPAQUE + rb"|</" + tag + rb"\s*>", re.S)
+        scan = match.end()
+        while True:
+            found = close.search(data, scan, end)
+            if found is None:
+                return spans
+            if found.group(0).startswith(b"</" + tag):
+                break
+            scan = found.end()
+        spans.setdefault(tag, (match.start(), match.end(), found.start(), found.end()))
+        position = found.end()
