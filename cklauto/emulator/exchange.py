@@ -1,0 +1,368 @@
+"""The cmdlet engine: what the emulated Exchange runspace does with a pipeline.
+
+It understands exactly the commands cklauto's check (and the doc's recipes) send:
+``Get-SendConnector [-Identity X]``, ``Select-Object -Property a,b,c [-First n]`` and, on the
+FullLanguage WinRM endpoint, ``Add-PSSnapin -Name Microsoft.Exchange.Management.PowerShell.SnapIn``.
+Object shapes follow docs/exchange-remoting.md A3: plain Get-SendConnector objects carry
+adapted properties under Exchange type names; Select-Object output is a ``Selected.<type>``
+PSCustomObject with note properties.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from psrpcore import ServerPipeline
+from psrpcore.types import (
+    ErrorCategory,
+    ErrorCategoryInfo,
+    ErrorRecord,
+    NETException,
+    PSInvocationState,
+    PSNoteProperty,
+    PSObject,
+    add_note_property,
+)
+
+from cklauto.emulator.behavior import HostBehavior, HostStats
+
+CONNECTOR_TYPE = "Microsoft.Exchange.Data.Directory.SystemConfiguration.SmtpSendConnectorConfig"
+_CONNECTOR_TYPES = [
+    CONNECTOR_TYPE,
+    "Microsoft.Exchange.Data.Directory.ADLegacyVersionableObject",
+    "Microsoft.Exchange.Data.Directory.ADConfigurationObject",
+    "Microsoft.Exchange.Data.Directory.ADObject",
+    "Microsoft.Exchange.Data.Directory.ADRawEntry",
+    "System.Object",
+]
+_ADOBJECTID_TYPES = ["Microsoft.Exchange.Data.Directory.ADObjectId", "System.Object"]
+_DOMAIN_TYPES = ["Microsoft.Exchange.Data.SmtpDomainWithSubdomains", "System.Object"]
+EXCHANGE_SNAPINS = {
+    "microsoft.exchange.management.powershell.snapin",  # Exchange 2013/2016/2019
+    "microsoft.exchange.management.powershell.e2010",  # Exchange 2010
+}
+_NOT_RECOGNIZED = (
+    "The term '{0}' is not recognized as the name of a cmdlet, function, script file, or operable program. "
+    "Check the spelling of the name, or if a path was included, verify that the path is correct and try again."
+)
+
+
+@dataclass(frozen=True)
+class EndpointStyle:
+    """How the endpoint a request arrived on behaves."""
+
+    name: str  #: "exchange" (IIS /PowerShell) or "winrm" (/wsman + snap-in)
+    configuration_name: str  #: the configuration the resource URI must name
+    no_language: bool  #: NoLanguage runspace: scripts rejected, only visible cmdlets
+    needs_snapin: bool  #: Exchange cmdlets appear only after Add-PSSnapin
+
+
+class RunspaceState:
+    """Per-pool state that survives between pipelines (like a real runspace's snap-in table)."""
+
+    def __init__(self) -> None:
+        self.snapin_loaded = False
+
+
+class _Terminating(Exception):
+    def __init__(self, record: ErrorRecord) -> None:
+        super().__init__(str(record))
+        self.record = record
+
+
+def error_record(
+    message: str,
+    fq_error: str,
+    category: ErrorCategory,
+    exception_type: str,
+    target: Any = None,
+    reason: str | None = None,
+    activity: str | None = None,
+) -> ErrorRecord:
+    exception = NETException(Message=message, HResult=-2146233087)
+    exception.PSObject.type_names = [exception_type, "System.SystemException", "System.Exception", "System.Object"]
+    return ErrorRecord(
+        Exception=exception,
+        CategoryInfo=ErrorCategoryInfo(
+            Category=category,
+            Activity=activity,
+            Reason=reason or exception_type.rsplit(".", 1)[-1],
+            TargetName=str(target) if target is not None else None,
+        ),
+        TargetObject=target,
+        FullyQualifiedErrorId=fq_error,
+    )
+
+
+def _write_error(pipe: ServerPipeline, record: ErrorRecord) -> None:
+    pipe.write_error(
+        record.Exception,
+        category_info=record.CategoryInfo,
+        target_object=record.TargetObject,
+        fully_qualified_error_id=record.FullyQualifiedErrorId,
+    )
+
+
+def _not_recognized(name: str) -> _Terminating:
+    return _Terminating(
+        error_record(
+            _NOT_RECOGNIZED.format(name),
+            "CommandNotFoundException",
+            ErrorCategory.ObjectNotFound,
+            "System.Management.Automation.CommandNotFoundException",
+            target=name,
+        )
+    )
+
+
+def _values(value: Any) -> list[str]:
+    """A parameter value as a list of strings (pypsrp sends lists as PSList / ArrayList)."""
+    if value is None:
+        return []
+    if isinstance(value, (str, bytes)) or not hasattr(value, "__iter__"):
+        return [str(value)]
+    return [str(v) for v in value]
+
+
+def _params(command: Any) -> tuple[dict[str, Any], list[Any]]:
+    named: dict[str, Any] = {}
+    positional: list[Any] = []
+    for name, value in command.parameters:
+        if name:
+            named[name.lstrip("-").lower()] = value
+        else:
+            positional.append(value)
+    return named, positional
+
+
+def _nested(type_names: list[str], to_string: str, props: dict[str, Any]) -> PSObject:
+    obj = PSObject()
+    obj.PSObject.type_names = list(type_names)
+    obj.PSObject.to_string = to_string
+    for key, value in props.items():
+        obj.PSObject.adapted_properties.append(PSNoteProperty(key, value))
+    return obj
+
+
+def connector_properties(connector: dict[str, Any], behavior: HostBehavior) -> dict[str, Any]:
+    """The connector's property table as Exchange would fill it (defaults for missing keys)."""
+    name = connector["Name"]
+    identity = connector.get("Identity") or name
+    tls_domain = connector.get("TlsDomain")
+    props: dict[str, Any] = {
+        "Name": name,
+        "Identity": identity,
+        "TlsDomain": tls_domain,
+        "AddressSpaces": list(connector.get("AddressSpaces", ["SMTP:*;1"])),
+        "RequireTLS": bool(connector.get("RequireTLS", tls_domain is not None)),
+        "TlsAuthLevel": connector.get("TlsAuthLevel", "DomainValidation" if tls_domain is not None else None),
+        "Enabled": bool(connector.get("Enabled", True)),
+    }
+    for key, value in connector.items():
+        props.setdefault(key, value)
+    if behavior.nested_identity:
+        props["Identity"] = _nested(
+            _ADOBJECTID_TYPES,
+            str(identity),
+            {"Name": str(identity), "DistinguishedName": f"CN={identity},CN=Connections,CN=Exchange Routing Group"},
+        )
+    if isinstance(tls_domain, dict):
+        text = str(tls_domain.get("Address") or tls_domain.get("Domain") or "")
+        props["TlsDomain"] = _nested(_DOMAIN_TYPES, text, dict(tls_domain))
+    return props
+
+
+def connector_object(props: dict[str, Any]) -> PSObject:
+    return _nested(_CONNECTOR_TYPES, str(props["Name"]), props)
+
+
+def _property_of(obj: Any, name: str) -> Any:
+    if isinstance(obj, PSObject):
+        for prop in obj.PSObject.extended_properties + obj.PSObject.adapted_properties:
+            if prop.name.lower() == name.lower():
+                return prop.get_value(obj)
+    return None
+
+
+def _display(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def select_object(obj: Any, properties: list[str]) -> PSObject:
+    """What Select-Object -Property makes of one input object."""
+    first_type = obj.PSObject.type_names[0] if isinstance(obj, PSObject) else "System.Object"
+    selected = PSObject()
+    selected.PSObject.type_names = [
+        f"Selected.{first_type}",
+        "System.Management.Automation.PSCustomObject",
+        "System.Object",
+    ]
+    shown = []
+    for name in properties:
+        value = _property_of(obj, name)
+        add_note_property(selected, name, value)
+        shown.append(f"{name}={_display(value)}")
+    selected.PSObject.to_string = "@{" + "; ".join(shown) + "}"
+    return selected
+
+
+class Engine:
+    """Runs one pipeline against one host's behavior."""
+
+    def __init__(self, behavior: HostBehavior, style: EndpointStyle, state: RunspaceState, stats: HostStats) -> None:
+        self.behavior = behavior
+        self.style = style
+        self.state = state
+        self.stats = stats
+
+    def run(self, pipe: ServerPipeline) -> None:
+        pipe.start()
+        commands = list(pipe.metadata.commands) if pipe.metadata is not None else []
+        try:
+            statement: list[Any] = []
+            for command in commands:
+                statement.append(command)
+                if command.end_of_statement:
+                    self._run_statement(pipe, statement)
+                    statement = []
+            if statement:
+                self._run_statement(pipe, statement)
+        except _Terminating as err:
+            # A terminating error fails the whole pipeline; the record travels as the
+            # PipelineState's ExceptionAsErrorRecord, as PowerShell does.
+            pipe._change_state(PSInvocationState.Failed, error=err.record)
+            return
+        pipe.complete()
+
+    def _run_statement(self, pipe: ServerPipeline, commands: list[Any]) -> None:
+        # Resolve every command before running any, as PowerShell binds the whole pipeline first.
+        handlers = [self._resolve(c) for c in commands]
+        objects: list[Any] | None = None
+        for handler, command in zip(handlers, commands):
+            self.stats.record_command(command.command_text)
+            objects = handler(pipe, command, objects)
+        for obj in objects or []:
+            pipe.write_output(obj)
+
+    def _resolve(self, command: Any):  # type: ignore[no-untyped-def]
+        if command.is_script:
+            if self.style.no_language:
+                raise _Terminating(
+                    error_record(
+                        "The syntax is not supported by this runspace. This can occur if the runspace is in "
+                        "no-language mode.",
+                        "ScriptsNotAllowed",
+                        ErrorCategory.ParserError,
+                        "System.Management.Automation.ParseException",
+                        target=command.command_text,
+                    )
+                )
+            raise _Terminating(
+                error_record(
+                    "The emulated endpoint does not run scripts; send cmdlets.",
+                    "ScriptsNotSupportedByEmulator",
+                    ErrorCategory.NotImplemented,
+                    "System.NotSupportedException",
+                )
+            )
+        name = command.command_text.strip()
+        key = name.lower()
+        if key == "get-sendconnector":
+            exchange_visible = not self.style.needs_snapin or self.state.snapin_loaded
+            if exchange_visible and self.behavior.fail != "unknown_cmdlet":
+                return self._get_send_connector
+        elif key == "select-object":
+            visible = {c.lower() for c in self.behavior.visible_core_cmdlets}
+            if not self.style.no_language or key in visible:
+                return self._select_object
+        elif key == "add-pssnapin":
+            if not self.style.no_language:
+                return self._add_pssnapin
+        raise _not_recognized(name)
+
+    def _get_send_connector(self, pipe: ServerPipeline, command: Any, _input: list[Any] | None) -> list[Any]:
+        behavior = self.behavior
+        if behavior.fail == "error_record":
+            raise _Terminating(
+                error_record(
+                    behavior.error_message
+                    or "Active Directory operation failed on dc01.contoso.mil. This error is not retriable. "
+                    "Additional information: Access is denied.",
+                    "[Server=EX01,RequestId=00000000-0000-0000-0000-000000000000] 9F1A2B3C,"
+                    "Microsoft.Exchange.Management.SystemConfigurationTasks.GetSendConnector",
+                    ErrorCategory.PermissionDenied,
+                    "Microsoft.Exchange.Data.Directory.ADOperationException",
+                )
+            )
+        named, positional = _params(command)
+        wanted = named.get("identity", positional[0] if positional else None)
+        connectors = list(behavior.connectors)
+        if wanted is not None:
+            key = str(wanted).lower()
+            connectors = [c for c in connectors if key in (c["Name"].lower(), str(c.get("Identity") or c["Name"]).lower())]
+            if not connectors:
+                _write_error(
+                    pipe,
+                    error_record(
+                        f"The operation couldn't be performed because object '{wanted}' couldn't be found on "
+                        "'dc01.contoso.mil'.",
+                        "[Server=EX01] 5A4B3C2D,Microsoft.Exchange.Management.SystemConfigurationTasks.GetSendConnector",
+                        ErrorCategory.NotSpecified,
+                        "Microsoft.Exchange.Configuration.Tasks.ManagementObjectNotFoundException",
+                        target=str(wanted),
+                    ),
+                )
+        objects = [connector_object(connector_properties(c, behavior)) for c in connectors]
+        if behavior.fail == "nonterminating":
+            _write_error(
+                pipe,
+                error_record(
+                    behavior.error_message
+                    or "The Send connector 'Legacy Relay' couldn't be read: the object is corrupted and is in an "
+                    "inconsistent state.",
+                    "[Server=EX01] 1C2D3E4F,Microsoft.Exchange.Management.SystemConfigurationTasks.GetSendConnector",
+                    ErrorCategory.ReadError,
+                    "Microsoft.Exchange.Data.DataValidationException",
+                    target="Legacy Relay",
+                ),
+            )
+        return objects
+
+    def _select_object(self, pipe: ServerPipeline, command: Any, objects: list[Any] | None) -> list[Any]:
+        named, positional = _params(command)
+        properties = _values(named.get("property", positional[0] if positional else None))
+        unsupported = set(named) - {"property", "first"}
+        if unsupported:
+            raise _Terminating(
+                error_record(
+                    f"A parameter cannot be found that matches parameter name '{sorted(unsupported)[0]}'.",
+                    "NamedParameterNotFound,Microsoft.PowerShell.Commands.SelectObjectCommand",
+                    ErrorCategory.InvalidArgument,
+                    "System.Management.Automation.ParameterBindingException",
+                )
+            )
+        objects = list(objects or [])
+        if "first" in named:
+            objects = objects[: int(named["first"])]
+        if not properties:
+            return objects
+        return [select_object(obj, properties) for obj in objects]
+
+    def _add_pssnapin(self, pipe: ServerPipeline, command: Any, _input: list[Any] | None) -> list[Any]:
+        named, positional = _params(command)
+        for name in _values(named.get("name", positional[0] if positional else None)):
+            if name.lower() in EXCHANGE_SNAPINS:
+                self.state.snapin_loaded = True
+            else:
+                _write_error(
+                    pipe,
+                    error_record(
+                        f"The Windows PowerShell snap-in '{name}' is not installed on this computer.",
+                        "AddPSSnapInRead,Microsoft.PowerShell.Commands.AddPSSnapinCommand",
+                        ErrorCategory.InvalidArgument,
+                        "System.Management.Automation.PSArgumentException",
+                        target=name,
+                    ),
+                )
+        return []
