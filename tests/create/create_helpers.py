@@ -126,3 +126,69 @@ _ANSWER_RE = re.compile(
 def reset_answers(ckl: bytes) -> bytes:
     """The CKL as it was before review: every VULN Not_Reviewed with empty answers."""
     return _ANSWER_RE.sub(rb"\1Not_Reviewed\2\3\4\5\6", ckl)
+
+
+# CKLB rule key -> Rule/description pseudo-tag, in DISA's order.
+CKLB_PSEUDO = (
+    ("discussion", "VulnDiscussion"),
+    ("false_positives", "FalsePositives"),
+    ("false_negatives", "FalseNegatives"),
+    ("documentable", "Documentable"),
+    ("mitigations", "Mitigations"),
+    ("security_override_guidance", "SeverityOverrideGuidance"),
+    ("potential_impacts", "PotentialImpacts"),
+    ("third_party_tools", "ThirdPartyTools"),
+    ("mitigation_control", "MitigationControl"),
+    ("responsibility", "Responsibility"),
+    ("ia_controls", "IAControls"),
+)
+
+
+def cklb_stig_to_xccdf(stig: dict) -> tuple[bytes, list[str]]:
+    """(XCCDF bytes, [stig uuid, rule uuids...]) for one ``stigs[]`` entry of a STIG Viewer 3 CKLB.
+
+    CRs in the CKLB's strings are written as raw CR bytes, as DISA's files carry them.
+    """
+    root = etree.Element(f"{{{XCCDF}}}Benchmark", nsmap={None: XCCDF, "dc": DC}, id=stig["stig_id"])
+    _sub(root, "title", stig["stig_name"])
+    _sub(root, "description", "Description.")
+    _sub(root, "notice", id="terms-of-use")
+    _sub(root, "plain-text", stig["release_info"], id="release-info")
+    _sub(root, "version", stig["version"])
+    uuids = [stig["uuid"]]
+    for r in stig["rules"]:
+        uuids.append(r["uuid"])
+        tree = r["group_tree"][0]
+        group = _sub(root, "Group", id=r["group_id_src"])
+        _sub(group, "title", tree["title"])
+        _sub(group, "description", tree["description"])
+        rule = _sub(group, "Rule", id=r["rule_id_src"], weight=r["weight"], severity=r["severity"])
+        _sub(rule, "version", r["rule_version"])
+        _sub(rule, "title", r["rule_title"])
+        _sub(rule, "description", "".join(f"<{t}>{r[k]}</{t}>" for k, t in CKLB_PSEUDO))
+        rref = _sub(rule, "reference")
+        _sub(rref, "identifier", r["reference_identifier"], ns=DC)
+        for legacy in sorted(r["legacy_ids"], key=lambda x: not x.startswith("SV-")):
+            _sub(rule, "ident", legacy, system="http://cyber.mil/legacy")
+        for cci in r["ccis"]:
+            _sub(rule, "ident", cci, system="http://cyber.mil/cci")
+        _sub(rule, "fixtext", r["fix_text"], fixref="F-1_fix")
+        check = _sub(rule, "check", system="C-1_chk")
+        ref = r["check_content_ref"]
+        _sub(check, "check-content-ref", href=ref["href"], name=ref["name"])
+        _sub(check, "check-content", r["check_content"])
+    xml = etree.tostring(root, xml_declaration=True, encoding="utf-8")
+    return xml.replace(b"&#13;", b"\r"), uuids
+
+
+def key_paths(value, path: str = "$", found: dict | None = None) -> dict[str, set[tuple[str, ...]]]:
+    """Every distinct key order of the objects at each path; list positions are ignored ("$.stigs[].rules[]")."""
+    found = {} if found is None else found
+    if isinstance(value, dict):
+        found.setdefault(path, set()).add(tuple(value))
+        for key, child in value.items():
+            key_paths(child, f"{path}.{key}", found)
+    elif isinstance(value, list):
+        for child in value:
+            key_paths(child, f"{path}[]", found)
+    return found
