@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from create_helpers import reference_file, xccdf_path
+from .create_helpers import reference_file, xccdf_path
 
 
 @pytest.fixture(scope="session")

@@ -2,8 +2,7 @@
 
 Reference files live in ``shared/reference`` beside the repository checkout and are read in place
 (never copied into the repo); a test that needs one is skipped, with the reason, when it is absent.
-(They are here, not in conftest.py, so test modules can import them without clashing with another
-directory's ``conftest`` module.)
+(They are here rather than in conftest.py so the test modules can import them.)
 
 Inverting a real STIG Viewer CKL back into the XCCDF it was made from (formats.md §2.8 backwards):
 no reference CKL shares its STIG with a reference XCCDF, so the generator is checked the other way

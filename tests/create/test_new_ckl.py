@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from create_helpers import RELEASES, counting_uuids, istig_to_xccdf, reference_file, reset_answers, xccdf_path
+from .create_helpers import RELEASES, counting_uuids, istig_to_xccdf, reference_file, reset_answers, xccdf_path
 from lxml import etree
 
 from cklauto.create import AssetSpec, load_benchmark, new_ckl, new_multi_ckl

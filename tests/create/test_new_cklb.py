@@ -7,7 +7,7 @@ import json
 import uuid
 
 import pytest
-from create_helpers import cklb_stig_to_xccdf, counting_uuids, key_paths, reference_file, xccdf_path
+from .create_helpers import cklb_stig_to_xccdf, counting_uuids, key_paths, reference_file, xccdf_path
 
 from cklauto.create import AssetSpec, load_benchmark, new_cklb, new_multi_cklb
 from cklauto.errors import ConfigError

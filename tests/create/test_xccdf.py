@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from create_helpers import RELEASES, xccdf_path
+from .create_helpers import RELEASES, xccdf_path
 
 from cklauto.errors import XccdfError
 from cklauto.xccdf import load_benchmark, parse_benchmark, split_pseudo_tags
