@@ -30,3 +30,10 @@ def find_rule(checklist: Checklist, benchmark_id: str, names: Iterable[str]) -> 
             checklist.path, f"holds rule {label} {len(matches)} times ({where}); fix the checklist so it appears once"
         )
     return matches[0]
+
+
+def find_target_rule(checklist: Checklist) -> Rule:
+    """The rule cklauto owns: EX13-MB-000120 of the Exchange 2013 Mailbox STIG, in any release."""
+    from cklauto.checks import ex13_mb_000120 as check
+
+    return find_rule(checklist, check.BENCHMARK_ID, check.ALIASES)

@@ -1,0 +1,97 @@
+"""Per-host overrides for batch runs, from a CSV file with a header row.
+
+Columns: ``host`` (required; matched case-insensitively against a checklist's host name or
+FQDN) and, optionally, ``server``, ``port``, ``domain`` (several separated by ``;`` or spaces)
+and ``evidence`` (a path, relative to the inventory file).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+from cklauto.errors import ConfigError
+
+KNOWN_COLUMNS = ("host", "server", "port", "domain", "evidence")
+MAX_INVENTORY_BYTES = 16 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class InventoryEntry:
+    """One row of the inventory."""
+
+    host: str
+    server: str | None = None
+    port: int | None = None
+    domains: tuple[str, ...] = ()
+    evidence: Path | None = None
+    line: int = 0
+
+
+class Inventory:
+    """Inventory rows, looked up by host name or FQDN."""
+
+    def __init__(self, path: Path, entries: list[InventoryEntry]) -> None:
+        self.path = path
+        self.entries = entries
+        self._by_host: dict[str, list[InventoryEntry]] = {}
+        for entry in entries:
+            self._by_host.setdefault(entry.host.lower(), []).append(entry)
+
+    def match(self, host_name: str, fqdn: str) -> InventoryEntry | None:
+        """The row for a checklist with this host name / FQDN; ConfigError if two rows claim it."""
+        keys = {k.strip().lower() for k in (host_name, fqdn) if k and k.strip()}
+        found = {id(e): e for key in keys for e in self._by_host.get(key, [])}
+        if len(found) > 1:
+            lines = ", ".join(str(e.line) for e in sorted(found.values(), key=lambda e: e.line))
+            raise ConfigError(f"{self.path}: host {host_name or fqdn!r} matches several rows (lines {lines}); keep one")
+        return next(iter(found.values()), None)
+
+
+def load_inventory(path: str | Path) -> Inventory:
+    """Read and check an inventory CSV; raise ConfigError naming the file and line on any problem."""
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ConfigError(f"{path}: inventory cannot be read: {exc.strerror or exc}") from None
+    if len(raw) > MAX_INVENTORY_BYTES:
+        raise ConfigError(f"{path}: inventory is larger than {MAX_INVENTORY_BYTES // 2**20} MiB")
+    try:
+        text = raw.decode("utf-8-sig")  # Excel saves "CSV UTF-8" with a BOM
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: inventory is not UTF-8 text", "save it as CSV UTF-8") from None
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    header = [h.strip().lower() for h in (reader.fieldnames or [])]
+    if "host" not in header:
+        raise ConfigError(f"{path}: inventory has no 'host' column in its header row", f"columns: {', '.join(KNOWN_COLUMNS)}")
+    unknown = [h for h in header if h and h not in KNOWN_COLUMNS]
+    if unknown:
+        raise ConfigError(f"{path}: inventory has unknown column(s) {', '.join(unknown)}", f"columns: {', '.join(KNOWN_COLUMNS)}")
+    reader.fieldnames = header
+    entries = []
+    for row in reader:
+        line = reader.line_num
+        values = {k: (v or "").strip() for k, v in row.items() if k}
+        if not any(values.values()):
+            continue
+        if None in row:
+            raise ConfigError(f"{path}: line {line} has more fields than the header")
+        host = values.get("host", "")
+        if not host:
+            raise ConfigError(f"{path}: line {line} has no host")
+        port = None
+        if values.get("port"):
+            if not values["port"].isdigit() or not 0 < int(values["port"]) < 65536:
+                raise ConfigError(f"{path}: line {line}: port {values['port']!r} is not a TCP port")
+            port = int(values["port"])
+        domains = tuple(d for d in values.get("domain", "").replace(";", " ").replace(",", " ").split() if d)
+        evidence = (path.parent / values["evidence"]) if values.get("evidence") else None
+        entries.append(
+            InventoryEntry(host=host, server=values.get("server") or None, port=port, domains=domains, evidence=evidence, line=line)
+        )
+    if not entries:
+        raise ConfigError(f"{path}: inventory has no rows")
+    return Inventory(path, entries)

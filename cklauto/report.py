@@ -1,0 +1,103 @@
+"""The batch summary for people (a table) and for machines (JSON or CSV)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+
+from cklauto import __version__
+from cklauto.errors import ConfigError
+from cklauto.formats.atomic import write_atomically
+from cklauto.runner import Row
+
+REPORT_COLUMNS = ("checklist", "host", "server", "rule", "old_status", "status", "changed", "outcome", "error", "note", "written_to")
+
+
+def totals(rows: Sequence[Row]) -> dict[str, int]:
+    """Checklists per resulting status, plus skipped and failed counts."""
+    counts: Counter[str] = Counter()
+    for row in rows:
+        if row.outcome in ("error", "interrupted"):
+            counts["failed"] += 1
+        elif row.outcome == "skipped":
+            counts["skipped"] += 1
+        else:
+            counts[row.status] += 1
+    return dict(sorted(counts.items()))
+
+
+def render_json(rows: Sequence[Row], *, dry_run: bool = False, interrupted: bool = False) -> str:
+    document = {
+        "tool": "cklauto",
+        "version": __version__,
+        "dry_run": dry_run,
+        "interrupted": interrupted,
+        "totals": totals(rows),
+        "checklists": [row.as_dict() for row in rows],
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def render_csv(rows: Sequence[Row]) -> str:
+    buffer = io.StringIO(newline="")
+    writer = csv.DictWriter(buffer, fieldnames=REPORT_COLUMNS, lineterminator="\r\n")
+    writer.writeheader()
+    for row in rows:
+        values = row.as_dict()
+        values["changed"] = "true" if row.changed else "false"
+        writer.writerow({k: _defuse_formula(str(values[k])) for k in REPORT_COLUMNS})
+    return buffer.getvalue()
+
+
+def _defuse_formula(text: str) -> str:
+    # The ISSO opens this in Excel: a cell starting with = + - @ would run as a formula.
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
+def write_report(path: Path, rows: Sequence[Row], *, dry_run: bool = False, interrupted: bool = False) -> None:
+    """Write the report as JSON or CSV, chosen by the file's extension."""
+    suffix = path.suffix.lower()
+    if suffix == ".json":
+        text = render_json(rows, dry_run=dry_run, interrupted=interrupted)
+    elif suffix == ".csv":
+        text = render_csv(rows)
+    else:
+        raise ConfigError(f"{path}: the report must end in .json or .csv")
+    try:
+        write_atomically(path, text.encode("utf-8"))
+    except OSError as exc:
+        raise ConfigError(f"{path}: report could not be written: {exc.strerror or exc}") from None
+
+
+def render_table(rows: Sequence[Row], *, dry_run: bool = False) -> str:
+    """The human summary: one line per checklist, then the totals."""
+    headers = ("CHECKLIST", "HOST", "OLD", "NEW", "RESULT")
+    lines = []
+    for row in rows:
+        if row.outcome == "error" or row.outcome == "interrupted":
+            result = f"error: {row.error}"
+        elif row.outcome == "skipped":
+            result = f"skipped: {row.note}"
+        else:
+            result = {"written": "written", "would-change": "would change", "unchanged": "no status change"}.get(row.outcome, row.outcome)
+            if dry_run and row.outcome == "unchanged":
+                result = "would rewrite details only"
+            if row.note:
+                result += f" ({row.note})"
+        lines.append((_short(row.checklist), row.host or "-", row.old_status or "-", row.status if row.outcome not in ("skipped",) and row.status else "-", result))
+    widths = [max(len(h), *(len(line[i]) for line in lines)) if lines else len(h) for i, h in enumerate(headers)]
+    widths[-1] = 0
+    out = ["  ".join(h.ljust(w) for h, w in zip(headers, widths)).rstrip()]
+    out += ["  ".join(v.ljust(w) for v, w in zip(line, widths)).rstrip() for line in lines]
+    summary = ", ".join(f"{count} {name}" for name, count in totals(rows).items()) or "nothing to do"
+    out.append("")
+    out.append(f"Totals: {summary}")
+    return "\n".join(out)
+
+
+def _short(path: str) -> str:
+    return path if len(path) <= 60 else "..." + path[-57:]

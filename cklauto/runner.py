@@ -1,0 +1,395 @@
+"""Evaluate EX13-MB-000120 for many checklists: plan, ask each server once, decide, write.
+
+The library behind ``cklauto run``.  It never prints: the CLI renders the rows it returns.
+Every checklist gets exactly one :class:`Row`, whatever happens to it, so the summary, the
+report and the exit code always account for every file.
+
+Fail closed: a checklist is written only after its server answered completely and the answer
+was judged; any error leaves the file as it was and puts the reason in its row.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from cklauto import __version__
+from cklauto.checks import ex13_mb_000120 as check
+from cklauto.errors import CklautoError, ConfigError, TargetRuleError
+from cklauto.formats import Checklist, Rule, open_checklist
+from cklauto.inventory import Inventory
+from cklauto.model import SendConnector, Status
+from cklauto.rules import find_target_rule
+
+log = logging.getLogger(__name__)
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+EXIT_OPEN = 3
+EXIT_INTERRUPTED = 130
+
+#: Where manual finding details that cklauto replaced are kept, below cklauto's own text.
+PREVIOUS_DETAILS_MARKER = "----- Finding details written before cklauto (kept verbatim) -----"
+
+
+@dataclass(frozen=True)
+class ConnectionDefaults:
+    """How to reach servers, unless the inventory says otherwise."""
+
+    port: int | None = None
+    ssl: bool = True
+    auth: str = "kerberos"
+    username: str | None = None
+    password: str | None = field(default=None, repr=False)
+    endpoint: str = "exchange"
+    path: str | None = None
+    ca_bundle: str | None = None
+    insecure: bool = False
+    timeout: float = 60.0
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    """Everything ``cklauto run`` was asked to do."""
+
+    domains: tuple[str, ...] = ()
+    connection: ConnectionDefaults = ConnectionDefaults()
+    server: str | None = None
+    evidence: Path | None = None
+    inventory: Inventory | None = None
+    dry_run: bool = False
+    skip_reviewed: bool = False
+    output_dir: Path | None = None
+    jobs: int = 8
+    per_org: bool = False
+
+
+@dataclass
+class Row:
+    """What happened to one checklist; one row of the summary and of the report."""
+
+    checklist: str
+    host: str = ""
+    server: str = ""
+    rule: str = ""
+    old_status: str = ""
+    status: str = ""
+    changed: bool = False
+    error: str = ""
+    outcome: str = "pending"  # written | unchanged | would-change | skipped | error | interrupted
+    note: str = ""
+    written_to: str = ""
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "checklist": self.checklist,
+            "host": self.host,
+            "server": self.server,
+            "rule": self.rule,
+            "old_status": self.old_status,
+            "status": self.status,
+            "changed": self.changed,
+            "outcome": self.outcome,
+            "error": self.error,
+            "note": self.note,
+            "written_to": self.written_to,
+        }
+
+
+@dataclass
+class RunResult:
+    rows: list[Row]
+    interrupted: bool = False
+    queries: int = 0
+
+    def exit_code(self, fail_on_open: bool = False) -> int:
+        if self.interrupted:
+            return EXIT_INTERRUPTED
+        if any(r.outcome in ("error", "interrupted", "pending") for r in self.rows):
+            return EXIT_FAILED
+        if fail_on_open and any(r.status == Status.OPEN.value for r in self.rows if r.outcome != "skipped"):
+            return EXIT_OPEN
+        return EXIT_OK
+
+
+@dataclass
+class _Item:
+    row: Row
+    path: Path
+    checklist: Checklist
+    rule: Rule
+    domains: tuple[str, ...]
+    output: Path
+    port: int | None
+    evidence: Path | None
+
+
+@dataclass
+class _Query:
+    """One question to one server (or one evidence file), shared by its checklists."""
+
+    key: tuple[object, ...]
+    server: str
+    port: int | None
+    evidence: Path | None
+    items: list[_Item] = field(default_factory=list)
+    per_org_domains: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True)
+class _Answer:
+    connectors: list[SendConnector]
+    source: check.Source
+    checked_at: datetime
+
+
+def run(
+    files: Sequence[Path],
+    options: RunOptions,
+    *,
+    base_dirs: Sequence[Path] = (),
+    stop: threading.Event | None = None,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> RunResult:
+    """Evaluate and write every checklist in ``files``; see the module docstring."""
+    stop = stop or threading.Event()
+    rows: list[Row] = []
+    queries: dict[tuple[object, ...], _Query] = {}
+    for path in files:
+        row = Row(checklist=str(path))
+        rows.append(row)
+        item = _plan_one(path, row, options, base_dirs)
+        if item is None:
+            continue
+        query = _query_for(item, options)
+        queries.setdefault(query.key, query).items.append(item)
+    ordered = list(queries.values())
+    log.debug("%d checklist(s), %d question(s) to ask", len(rows), len(ordered))
+    done = 0
+    total = len(ordered)
+    if on_progress:
+        on_progress(done, total)
+    for query, answer in _ask_all(ordered, options, stop):
+        if isinstance(answer, CklautoError):
+            for item in query.items:
+                _fail(item.row, answer)
+        else:
+            for item in query.items:
+                _apply(item, answer, query, options)
+        done += 1
+        if on_progress:
+            on_progress(done, total)
+    interrupted = stop.is_set()
+    for row in rows:
+        if row.outcome == "pending":
+            row.outcome = "interrupted"
+            row.error = "not checked: the run was interrupted"
+    return RunResult(rows=rows, interrupted=interrupted, queries=len(ordered))
+
+
+def _plan_one(path: Path, row: Row, options: RunOptions, base_dirs: Sequence[Path]) -> _Item | None:
+    try:
+        checklist = open_checklist(path)
+        row.host = checklist.asset.fqdn or checklist.asset.host_name
+        rule = find_target_rule(checklist)
+    except TargetRuleError as exc:
+        if "does not hold" in exc.problem:
+            row.outcome = "skipped"
+            row.note = exc.problem
+            return None
+        _fail(row, exc)
+        return None
+    except CklautoError as exc:
+        _fail(row, exc)
+        return None
+    row.rule = f"{rule.group_id} ({rule.rule_id})" if rule.rule_id else rule.group_id
+    row.old_status = rule.review.status.value
+    row.status = row.old_status
+    asset = checklist.asset
+    try:
+        entry = options.inventory.match(asset.host_name, asset.fqdn) if options.inventory else None
+    except ConfigError as exc:
+        _fail(row, exc)
+        return None
+    server = (entry.server if entry and entry.server else None) or options.server or asset.fqdn or asset.host_name
+    evidence = (entry.evidence if entry and entry.evidence else None) or options.evidence
+    domains = (entry.domains if entry and entry.domains else ()) or options.domains
+    if not domains:
+        _fail(row, ConfigError(f"{path}: no internal SMTP domain given", "pass --domain or add a domain column to the inventory"))
+        return None
+    if not server and evidence is None:
+        _fail(row, ConfigError(f"{path}: the checklist names no host (HOST_FQDN and HOST_NAME are empty)", "pass --server or use --inventory"))
+        return None
+    if rule.review.status is not Status.NOT_REVIEWED and not check.is_cklauto_details(rule.review.finding_details):
+        if options.skip_reviewed:
+            row.outcome = "skipped"
+            row.note = f"reviewed by a person ({rule.review.status.value}); left alone (--skip-reviewed)"
+            row.server = server
+            return None
+    row.server = server if evidence is None else f"evidence:{evidence}"
+    port = (entry.port if entry and entry.port else None) or options.connection.port
+    output = _output_path(path, options, base_dirs)
+    return _Item(row, path, checklist, rule, domains, output, port, evidence)
+
+
+def _query_for(item: _Item, options: RunOptions) -> _Query:
+    port, evidence, server = item.port, item.evidence, item.row.server
+    if evidence is not None:
+        return _Query(key=("evidence", str(Path(evidence).resolve())), server=server, port=None, evidence=Path(evidence))
+    if options.per_org:
+        org = tuple(sorted(check.normalize_domain(d) for d in item.domains))
+        return _Query(key=("org", org), server=server, port=port, evidence=None, per_org_domains=org)
+    return _Query(key=("server", server.lower(), port), server=server, port=port, evidence=None)
+
+
+def _output_path(path: Path, options: RunOptions, base_dirs: Sequence[Path]) -> Path:
+    """In place, or under --output-dir keeping the path relative to the folder it was found in."""
+    if options.output_dir is None:
+        return path
+    resolved = path.resolve()
+    for base in base_dirs:
+        try:
+            return options.output_dir / resolved.relative_to(Path(base).resolve())
+        except ValueError:
+            continue
+    return options.output_dir / path.name
+
+
+def _ask_all(queries: list[_Query], options: RunOptions, stop: threading.Event):  # type: ignore[no-untyped-def]
+    """Yield (query, answer-or-error) as answers arrive, asking at most ``jobs`` at once.
+
+    Workers are daemon threads: an interrupted run returns at once instead of waiting for
+    hosts that are still being asked (each is bounded by its own deadline anyway).
+    """
+    todo: queue.Queue[_Query] = queue.Queue()
+    for query in queries:
+        todo.put(query)
+    answers: queue.Queue[tuple[_Query, object]] = queue.Queue()
+
+    def worker() -> None:
+        while not stop.is_set():
+            try:
+                query = todo.get_nowait()
+            except queue.Empty:
+                return
+            try:
+                answer: object = _ask(query, options)
+            except CklautoError as exc:
+                answer = exc
+            except Exception as exc:  # a bug must not hang the batch; report it on the row
+                log.exception("unexpected error while checking %s", query.server)
+                answer = CklautoError(f"{query.server}: internal error: {type(exc).__name__}: {exc}")
+            answers.put((query, answer))
+
+    for _ in range(max(1, min(options.jobs, len(queries)))):
+        threading.Thread(target=worker, name="cklauto-check", daemon=True).start()
+    received = 0
+    while received < len(queries):
+        if stop.is_set():
+            return
+        try:
+            query, answer = answers.get(timeout=0.1)
+        except queue.Empty:
+            continue
+        received += 1
+        yield query, answer
+
+
+def _ask(query: _Query, options: RunOptions) -> _Answer:
+    if query.evidence is not None:
+        from cklauto.evidence import load_evidence
+
+        evidence = load_evidence(query.evidence)
+        source = check.Source("evidence", f"evidence file {Path(evidence.path).name} ({evidence.format}, SHA-256 {evidence.sha256})")
+        return _Answer(evidence.connectors, source, datetime.now(timezone.utc))
+    from cklauto.remoting.session import ConnectionSettings, fetch_send_connectors
+
+    c = options.connection
+    settings = ConnectionSettings(
+        server=query.server,
+        port=query.port,
+        ssl=c.ssl,
+        auth=c.auth,
+        username=c.username,
+        password=c.password,
+        endpoint=c.endpoint,
+        path=c.path,
+        ca_bundle=c.ca_bundle,
+        insecure=c.insecure,
+        timeout=c.timeout,
+    )
+    log.info("asking %s for its Send connectors", settings.url())
+    result = fetch_send_connectors(settings)
+    log.info("%s answered: %d Send connector(s)", query.server, len(result.connectors))
+    source = check.Source("remote", f"{result.endpoint_url} (configuration {result.configuration})")
+    return _Answer(result.connectors, source, datetime.now(timezone.utc))
+
+
+def _apply(item: _Item, answer: _Answer, query: _Query, options: RunOptions) -> None:
+    row = item.row
+    old = item.rule.review
+    try:
+        decision = check.decide(answer.connectors, item.domains)
+        note = None
+        if query.per_org_domains is not None:
+            note = (
+                f"Send connectors are organisation-wide; this answer came from {query.server}, "
+                f"asked once for every checklist with internal domain {', '.join(query.per_org_domains)}"
+            )
+        details = check.render_finding_details(
+            decision,
+            accepted_domains=item.domains,
+            source=answer.source,
+            checked_at=answer.checked_at,
+            version=__version__,
+            per_org_note=note,
+        )
+        details = keep_manual_details(details, old.finding_details)
+        manual = old.status is not Status.NOT_REVIEWED and not check.is_cklauto_details(old.finding_details)
+        edited = item.checklist.with_review(item.rule, status=decision.status, finding_details=details)
+        row.status = decision.status.value
+        row.changed = decision.status is not old.status
+        if manual and row.changed:
+            row.note = f"replaced a status set by a person ({old.status.value})"
+        if options.dry_run:
+            row.outcome = "would-change" if row.changed else "unchanged"
+            return
+        if item.output != item.path:
+            item.output.parent.mkdir(parents=True, exist_ok=True)
+        edited.save(item.output if item.output != item.path else None)
+        row.written_to = str(item.output)
+        row.outcome = "written"
+    except CklautoError as exc:
+        row.status = old.status.value
+        row.changed = False
+        _fail(row, exc)
+    except OSError as exc:
+        row.status = old.status.value
+        row.changed = False
+        _fail(row, CklautoError(f"{item.output}: could not be written: {exc.strerror or exc}"))
+
+
+def keep_manual_details(new_details: str, old_details: str) -> str:
+    """cklauto's details, followed by whatever a person had written there before cklauto.
+
+    cklauto's own earlier text is replaced; a person's text is an audit record and is kept,
+    verbatim, below a marker, and carried forward on every later run.
+    """
+    if not old_details.strip():
+        return new_details
+    if check.is_cklauto_details(old_details):
+        _, marker, kept = old_details.partition("\n\n" + PREVIOUS_DETAILS_MARKER + "\n")
+        return new_details + "\n\n" + PREVIOUS_DETAILS_MARKER + "\n" + kept if marker else new_details
+    return new_details + "\n\n" + PREVIOUS_DETAILS_MARKER + "\n" + old_details
+
+
+def _fail(row: Row, exc: CklautoError) -> None:
+    row.outcome = "error"
+    row.error = exc.one_line()
+    row.changed = False
