@@ -212,10 +212,11 @@ class Decision:
         return tuple(v for v in self.verdicts if not v.compliant)
 
 
-def _sort_key(connector: SendConnector) -> tuple[str, str, str, str]:
+def _sort_key(connector: SendConnector) -> tuple[str, str, str, str, bool]:
     # Total order, so equal inputs in any order give identical text.  casefold first for a human-friendly order,
-    # then the raw values to break ties deterministically.
-    return (connector.name.casefold(), connector.name, connector.identity, connector.tls_domain or "")
+    # then the raw values to break ties deterministically (None sorts just after "", never compared with str).
+    tls = connector.tls_domain
+    return (connector.name.casefold(), connector.name, connector.identity, tls or "", tls is None)
 
 
 def _expected_text(accepted: tuple[str, ...]) -> str:
@@ -331,6 +332,10 @@ def is_cklauto_details(text: str) -> bool:
     return _HEADER_RE.fullmatch(first_line) is not None
 
 
+#: Checklist text fields are cut at 32,767 characters by STIG Manager, Evaluate-STIG and Excel (formats.md §4).
+MAX_DETAILS_LENGTH = 32767
+
+
 def render_finding_details(
     decision: Decision,
     *,
@@ -339,6 +344,7 @@ def render_finding_details(
     checked_at: datetime,
     version: str,
     per_org_note: str | None = None,
+    max_length: int = MAX_DETAILS_LENGTH,
 ) -> str:
     """Render the FINDING_DETAILS text an ISSO reads in STIG Viewer and eMASS.
 
@@ -346,13 +352,37 @@ def render_finding_details(
     checklist engine does that).  Characters that could forge or hide lines (control, format and line/paragraph
     separator characters) in connector data are shown as ``\\uXXXX`` escapes.
 
-    ``checked_at`` must be timezone-aware; it is shown in UTC.  The ``Fix:`` lines use the first accepted domain.
+    ``checked_at`` must be timezone-aware; it is shown in UTC.  The ``Fix`` lines use the first accepted domain.
+
+    When the full text would exceed ``max_length`` (an organisation with hundreds of connectors), it is shortened
+    in steps that keep the result and every non-compliant connector, rather than leaving a blind cut at the end
+    to the checklist engine: first the table is left out, then the compliant connectors' lines and the per-connector
+    fix commands.  Each step says what it left out; the ResultHash still covers every connector.
     """
     if checked_at.tzinfo is None or checked_at.utcoffset() is None:
         raise ValueError("checked_at must be timezone-aware (cklauto writes UTC times)")
     if not version or any(ch.isspace() for ch in version):
         raise ValueError(f"version must be one word, not {version!r}")
     accepted = _normalized_accepted(accepted_domains)
+    text = ""
+    for level in (0, 1, 2):
+        text = _render(decision, accepted, source, checked_at, version, per_org_note, level, max_length)
+        if len(text) <= max_length:
+            break
+    return text
+
+
+def _render(
+    decision: Decision,
+    accepted: tuple[str, ...],
+    source: Source,
+    checked_at: datetime,
+    version: str,
+    per_org_note: str | None,
+    level: int,
+    max_length: int,
+) -> str:
+    """The details at a given level of detail: 0 full, 1 without the table, 2 only non-compliant connectors."""
     utc = checked_at.astimezone(timezone.utc)
     # Not strftime("%Y"): it does not zero-pad years below 1000 on every platform, and the header must stay fixed-width.
     when = f"{utc.year:04d}-{utc.month:02d}-{utc.day:02d} {utc.hour:02d}:{utc.minute:02d}:{utc.second:02d}"
@@ -372,14 +402,28 @@ def render_finding_details(
     if not connectors:
         lines.append("No Send connectors are configured.")
     else:
-        lines.extend(
-            format_table(
-                ("Name", "Identity", "TlsDomain"),
-                [(c.name, c.identity, c.tls_domain if c.tls_domain is not None else "") for c in connectors],
+        if level == 0:
+            lines.extend(
+                format_table(
+                    ("Name", "Identity", "TlsDomain"),
+                    [(c.name, c.identity, c.tls_domain if c.tls_domain is not None else "") for c in connectors],
+                )
             )
-        )
+        elif level == 1:
+            lines.append(
+                f"(Command output table left out to stay within {max_length:,} characters; "
+                f"the {len(connectors)} Send connectors are listed below.)"
+            )
+        else:
+            rest = "the non-compliant ones are listed below" if decision.failing else "none is non-compliant"
+            lines.append(
+                f"(Command output table and the {len(connectors) - len(decision.failing)} compliant Send "
+                f"connectors left out to stay within {max_length:,} characters; {rest}.)"
+            )
         lines.append("")
         for verdict in decision.verdicts:
+            if level == 2 and verdict.compliant:
+                continue
             label = Status.NOT_A_FINDING.value if verdict.compliant else Status.OPEN.value
             lines.append(f"[{label}] {_quoted(verdict.connector.name)}: {verdict.reason}")
     lines.append("")
@@ -387,9 +431,13 @@ def render_finding_details(
     failing = decision.failing
     if decision.status is Status.OPEN and failing:
         lines.append("")
-        lines.append("Fix (Exchange Management Shell, one command per non-compliant Send connector):")
-        for verdict in failing:
-            lines.append(fix_command(verdict.connector.identity, accepted[0]))
+        if level == 2:
+            template = f"Set-SendConnector -Identity <'IdentityName'> -TlsDomain {_ps_quote(accepted[0])}"
+            lines.append(f"Fix (Exchange Management Shell, for each non-compliant Send connector): {template}")
+        else:
+            lines.append("Fix (Exchange Management Shell, one command per non-compliant Send connector):")
+            for verdict in failing:
+                lines.append(fix_command(verdict.connector.identity, accepted[0]))
     return "\n".join(lines)
 
 

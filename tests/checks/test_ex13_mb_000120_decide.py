@@ -316,3 +316,9 @@ def test_property_validate_domain_only_raises_value_error(text):
     else:
         assert value == normalize_domain(value)
         assert validate_domain(value) == value
+
+
+def test_same_name_none_and_empty_tls_sort_deterministically():
+    # Found by hypothesis: None and "" must not tie in the sort order.
+    a, b = sc("0", None), sc("0", "")
+    assert decide([a, b], ["contoso.mil"]) == decide([b, a], ["contoso.mil"])

@@ -282,3 +282,61 @@ def test_property_rendering_is_well_formed(connectors, note, when):
     assert len(verdict_lines) == len(connectors)
     for ch in text:
         assert ch == "\n" or unicodedata.category(ch) not in ("Cc", "Cf", "Zl", "Zp", "Cs")
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Length limit
+
+
+def many(n_ok: int, n_bad: int) -> list[SendConnector]:
+    ok = [sc(f"Compliant connector number {i:04d} for a regional relay", "contoso.mil") for i in range(n_ok)]
+    bad = [sc(f"Broken connector number {i:04d} for a partner", None) for i in range(n_bad)]
+    return ok + bad
+
+
+def test_short_text_is_not_shortened():
+    text = render(many(3, 2))
+    assert "left out" not in text
+    assert "----" in text
+
+
+def test_long_text_drops_the_table_first():
+    connectors = many(150, 5)
+    text = render(connectors)
+    assert len(text) <= 32767
+    assert (
+        "(Command output table left out to stay within 32,767 characters; the 155 Send connectors are listed below.)"
+        in text
+    )
+    assert "----" not in text
+    assert text.count("\n[NotAFinding] ") == 150
+    assert text.count("\n[Open] ") == 5
+    assert text.count("\nSet-SendConnector -Identity ") == 5
+    assert f"ResultHash: {details_digest(connectors)}" in text
+    assert is_cklauto_details(text)
+
+
+def test_very_long_text_keeps_only_non_compliant_connectors():
+    connectors = many(400, 60)
+    text = render(connectors)
+    assert len(text) <= 32767
+    assert "(Command output table and the 400 compliant Send connectors left out" in text
+    assert "[NotAFinding]" not in text
+    assert text.count("\n[Open] ") == 60
+    assert "Fix (Exchange Management Shell, for each non-compliant Send connector): " in text
+    assert "Set-SendConnector -Identity <'IdentityName'> -TlsDomain 'contoso.mil'" in text
+    assert text.split("\n")[0].endswith("as Open on 2024-05-01 12:30:05 UTC")
+    assert "Result: Open. 60 of 460 Send connectors do not have TlsDomain set" in text
+
+
+def test_custom_max_length():
+    connectors = many(3, 1)
+    assert "left out to stay within 200 characters" in render(connectors, max_length=200)
+
+
+def test_very_long_all_compliant_text():
+    text = render(many(600, 0))
+    assert len(text) <= 32767
+    assert "(Command output table and the 600 compliant Send connectors left out" in text
+    assert "none is non-compliant.)" in text
+    assert text.endswith("Result: NotAFinding. 600 of 600 Send connectors have TlsDomain set to the internal SMTP domain.")
