@@ -76,6 +76,8 @@ class _Listener(socketserver.TCPServer):
     def __init__(self, emu: EmulatedExchange, host: HostBehavior, address: tuple[str, int]) -> None:
         self.emu = emu
         self.host = host
+        if ":" in address[0]:
+            self.address_family = socket.AF_INET6
         super().__init__(address, _Handler, bind_and_activate=True)
 
     def process_request(self, request: Any, client_address: Any) -> None:
@@ -311,7 +313,10 @@ class EmulatedExchange:
         """Where to reach ``name``: e.g. https://127.0.0.1:PORT/PowerShell (or /wsman)."""
         scheme = "https" if self.tls else "http"
         path = "PowerShell" if endpoint == "exchange" else "wsman"
-        return f"{scheme}://{address or self.bind}:{self.port_of(name)}/{path}"
+        where = address or self.bind
+        if ":" in where:
+            where = f"[{where}]"
+        return f"{scheme}://{where}:{self.port_of(name)}/{path}"
 
     def start(self) -> None:
         if self._started:
@@ -463,6 +468,11 @@ class EmulatedExchange:
             return 500, wsman.fault(request.message_id, err.code, err.reason, host.name, err.subcode)
         except _Hung:
             return None, b""
+        except Exception as exc:  # noqa: BLE001 - a bug or hostile payload must not kill the connection silently
+            log.debug("emulator: %s failed on %s", request.action, host.name, exc_info=True)
+            return 500, wsman.fault(
+                request.message_id, 2150858752, f"The emulated server failed: {type(exc).__name__}: {exc}", host.name
+            )
 
     def _dispatch_action(
         self, host: HostBehavior, style: EndpointStyle, request: wsman.Request, handler: _Handler

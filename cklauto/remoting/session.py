@@ -442,7 +442,8 @@ def _translate(exc: BaseException, settings: ConnectionSettings) -> RemoteError:
             return err(
                 "connection",
                 f"the server closed the connection without answering ({url})",
-                "check the server's HTTP/IIS logs, or a proxy or load balancer in between",
+                "is it plain HTTP sent to an HTTPS port (check --ssl and --port)? otherwise check the server's "
+                "IIS logs and any proxy or load balancer in between",
             )
         return err("connection", f"cannot reach {url}: {cause}", "check the server name, --port and --ssl")
     if isinstance(exc, requests.exceptions.RequestException):
@@ -476,8 +477,20 @@ def _translate(exc: BaseException, settings: ConnectionSettings) -> RemoteError:
     if isinstance(exc, (px.WinRMError, ET.ParseError)):
         what = "not valid XML" if isinstance(exc, ET.ParseError) else _short(exc, 160)
         return err("protocol", f"unusable answer from {url}: {what}", "check that this is an Exchange/WinRM endpoint")
+    if isinstance(exc, ImportError):
+        # pypsrp imports the CredSSP / Kerberos helpers only when that auth is asked for.
+        return err(
+            "auth",
+            f"{settings.auth} authentication is not available here: {_short(exc, 160)}",
+            "install cklauto[kerberos] for Kerberos (or requests-credssp for CredSSP), or pick another --auth",
+        )
     if isinstance(exc, ValueError):
         return err("protocol", f"cannot talk to {url}: {_short(exc, 160)}", None)
     if isinstance(exc, OSError):
+        text = str(exc)
+        if "CA certificate bundle" in text:
+            return err("tls", f"cannot use the CA bundle {settings.ca_bundle!r}", "check the --ca-bundle path (a PEM file)")
+        if "certificate file" in text or "key file" in text:
+            return err("auth", "cannot use the client certificate or its key", "check the certificate and key paths (PEM files)")
         return err("connection", f"cannot reach {url}: {_short(exc, 160)}", None)
     return err("protocol", f"unexpected {type(exc).__name__} while talking to {url}: {_short(exc, 160)}", None)

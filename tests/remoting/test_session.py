@@ -239,3 +239,36 @@ def test_password_never_leaks(emulator_factory, caplog) -> None:
     texts += [str(r.args) for r in caplog.records]
     for text in texts:
         assert SECRET not in text
+
+
+def test_missing_ca_bundle_file_is_tls(emulator: EmulatedExchange, tmp_path) -> None:
+    error = fails(settings_for(emulator, ca_bundle=str(tmp_path / "missing.pem")))
+    assert error.kind == "tls" and "--ca-bundle" in str(error)
+
+
+def test_plain_http_to_an_https_port(emulator: EmulatedExchange) -> None:
+    error = fails(settings_for(emulator, ssl=False, auth="ntlm", ca_bundle=None))
+    assert error.kind == "connection" and "--ssl" in str(error)
+
+
+def test_unavailable_auth_package_is_auth(emulator: EmulatedExchange) -> None:
+    pytest.importorskip("pypsrp")
+    try:
+        import requests_credssp  # noqa: F401
+    except ImportError:
+        assert fails(settings_for(emulator, auth="credssp")).kind == "auth"
+    else:  # pragma: no cover - depends on the environment
+        pytest.skip("requests-credssp is installed")
+
+
+def test_ipv6_loopback(emulator_factory) -> None:
+    import socket
+
+    if not socket.has_ipv6:
+        pytest.skip("no IPv6")
+    try:
+        emu = emulator_factory([make_host()], bind="::1")
+    except OSError:
+        pytest.skip("no IPv6 loopback")
+    result = fetch_send_connectors(settings_for(emu, server="::1"))
+    assert result.endpoint_url.startswith("https://[::1]:")
