@@ -99,6 +99,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         self.auth_context: Any = None  # NTLM is connection-bound: the context lives per connection
         self.authenticated = False
         self._auth_header: str | None = None
+        self.encrypted = False
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
         return
@@ -143,14 +144,21 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             return
         if not self._authenticate(host, body):
             return
+        # Over HTTPS NTLM messages travel in clear (TLS protects them); over HTTP pypsrp wraps them.
+        self.encrypted = self.headers.get("Content-Type", "").lower().startswith("multipart/encrypted")
         if emu.auth == "ntlm":
             if not body:  # pypsrp's empty priming POST that sets up the security context
                 self._send(200)
                 return
-            try:
-                body = ntlm.unwrap(self.auth_context, body, self.headers.get("Content-Type", ""))
-            except Exception:
-                log.debug("emulator: could not decrypt a request", exc_info=True)
+            if self.encrypted:
+                try:
+                    body = ntlm.unwrap(self.auth_context, body, self.headers.get("Content-Type", ""))
+                except Exception:  # noqa: BLE001 - any decryption failure is the client's problem
+                    log.debug("emulator: could not decrypt a request", exc_info=True)
+                    self._send(400)
+                    return
+            elif not emu.tls:
+                # Real WinRM refuses unencrypted messages over HTTP (AllowUnencrypted=false).
                 self._send(400)
                 return
 
@@ -171,7 +179,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         self._reply(status, payload)
 
     def _reply(self, status: int, payload: bytes) -> None:
-        if self.server.emu.auth == "ntlm":
+        if self.encrypted:
             self._send(status, ntlm.wrap(self.auth_context, payload), {"Content-Type": ntlm.CONTENT_TYPE})
         else:
             self._send(status, payload, {"Content-Type": "application/soap+xml;charset=UTF-8"})

@@ -132,3 +132,12 @@ def test_ntlm_wrong_password_and_unauthorized(emulator_factory) -> None:
     emu.behavior(DEFAULT_HOST).fail = "unauthorized"
     with pytest.raises(AuthenticationError):
         invoke(session(emu))
+
+
+@pytest.mark.parametrize("auth", ["ntlm", "negotiate"])
+def test_ntlm_over_https_needs_no_message_encryption(emulator_factory, auth: str) -> None:
+    emu = emulator_factory([make_host()], tls=True, auth="ntlm")
+    wsman = session(emu, auth=auth)
+    output, _ = invoke(wsman)
+    assert len(output) == 2
+    assert wsman.transport.encryption is None  # TLS protects the messages
