@@ -209,7 +209,9 @@ def _fetch(settings: ConnectionSettings) -> FetchResult:
     )
     pool_kwargs = {} if winrm else {"configuration_name": EXCHANGE_CONFIGURATION}
     wsman = _wsman(settings)
-    with wsman, RunspacePool(wsman, **pool_kwargs) as pool:
+    pool = RunspacePool(wsman, **pool_kwargs)
+    try:
+        pool.open()
         log.debug("%s: runspace pool open", settings.server)
         objects, errors, had_errors = _invoke(pool, winrm, select=True)
         if _select_object_missing(errors):
@@ -217,11 +219,26 @@ def _fetch(settings: ConnectionSettings) -> FetchResult:
             # the same three values as adapted properties.
             log.debug("%s: Select-Object not available, asking again without it", settings.server)
             objects, errors, had_errors = _invoke(pool, winrm, select=False)
+    finally:
+        # Not a `with` block: a failure while closing must neither hide the error that got us
+        # here nor spoil an answer that is already complete.
+        _close_quietly(settings, pool, wsman)
     if had_errors or errors:
         raise _powershell_error(settings, errors)
     connectors = [_connector(settings, obj) for obj in objects]
     log.debug("%s: %d Send connector(s)", settings.server, len(connectors))
     return FetchResult(connectors=connectors, endpoint_url=settings.url(), configuration=configuration)
+
+
+def _close_quietly(settings: ConnectionSettings, pool: Any, wsman: Any) -> None:
+    try:
+        pool.close()
+    except Exception:  # noqa: BLE001 - see the caller
+        log.debug("%s: closing the runspace pool failed (ignored)", settings.server, exc_info=True)
+    try:
+        wsman.close()
+    except Exception:  # noqa: BLE001
+        log.debug("%s: closing the HTTP session failed (ignored)", settings.server, exc_info=True)
 
 
 def _invoke(pool: Any, winrm: bool, *, select: bool) -> tuple[list[Any], list[Any], bool]:

@@ -272,3 +272,16 @@ def test_ipv6_loopback(emulator_factory) -> None:
         pytest.skip("no IPv6 loopback")
     result = fetch_send_connectors(settings_for(emu, server="::1"))
     assert result.endpoint_url.startswith("https://[::1]:")
+
+
+def test_failure_while_closing_does_not_spoil_a_complete_answer(emulator: EmulatedExchange) -> None:
+    emulator.behavior(DEFAULT_HOST).fail = "drop"
+    emulator.behavior(DEFAULT_HOST).fail_on = "Delete"
+    assert len(fetch_send_connectors(settings_for(emulator)).connectors) == 2
+
+
+def test_first_error_is_reported_not_a_later_close_error(emulator: EmulatedExchange) -> None:
+    # Garbage on every Command; the Delete that follows works: the report is about the garbage.
+    emulator.behavior(DEFAULT_HOST).fail = "malformed"
+    emulator.behavior(DEFAULT_HOST).fail_on = "Command"
+    assert fails(settings_for(emulator)).kind == "protocol"
