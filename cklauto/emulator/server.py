@@ -134,7 +134,14 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 
     def do_POST(self) -> None:
         emu = self.server.emu
-        length = int(self.headers.get("Content-Length") or 0)
+        try:
+            length = int(self.headers.get("Content-Length") or 0)
+        except ValueError:
+            length = -1
+        if length < 0 or "chunked" in self.headers.get("Transfer-Encoding", "").lower():
+            self.close_connection = True  # cannot find the end of this body: do not reuse the stream
+            self._send(411 if length >= 0 else 400)
+            return
         body = self.rfile.read(length) if length else b""
         host = emu._route(self.server.host, self.headers.get("Host", ""))
         path = self.path.split("?", 1)[0].rstrip("/").lower() or "/"
@@ -142,7 +149,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         if style_factory is None:
             self._send(404, b"", {"Content-Type": "text/html"})
             return
-        if not self._authenticate(host, body):
+        if not self._authenticate(host):
             return
         # Over HTTPS NTLM messages travel in clear (TLS protects them); over HTTP pypsrp wraps them.
         self.encrypted = self.headers.get("Content-Type", "").lower().startswith("multipart/encrypted")
@@ -201,7 +208,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
     def _unauthorized(self, challenge: str) -> None:
         self._send(401, b"", {"WWW-Authenticate": challenge})
 
-    def _authenticate(self, host: HostBehavior, body: bytes) -> bool:
+    def _authenticate(self, host: HostBehavior) -> bool:
         emu = self.server.emu
         header = self.headers.get("Authorization", "")
         scheme, _, token = header.partition(" ")

@@ -171,3 +171,19 @@ def test_aborted_clients_print_no_traceback(emulator: EmulatedExchange, capfd) -
     time.sleep(0.2)
     captured = capfd.readouterr()
     assert "Traceback" not in captured.err and "Traceback" not in captured.out
+
+
+def test_hostile_http_gets_clean_answers(emulator_factory, capfd) -> None:
+    emu = emulator_factory([make_host()], tls=False)
+    port = emu.port_of(DEFAULT_HOST)
+    for head in (b"Content-Length: nope\r\n", b"Transfer-Encoding: chunked\r\n", b"Content-Length: -5\r\n"):
+        with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
+            sock.sendall(b"POST /PowerShell HTTP/1.1\r\nHost: x\r\n" + head + b"\r\n")
+            assert sock.recv(100).split(b" ")[1] in (b"400", b"411")
+    assert requests.get(f"http://127.0.0.1:{port}/PowerShell", timeout=5).status_code == 405
+    reply = requests.post(
+        f"http://127.0.0.1:{port}/PowerShell", data=b"<not-soap/>", auth=("CONTOSO\\svc-stig", "P@ssw0rd!"), timeout=5
+    )
+    assert reply.status_code == 500 and b"WSManFault" in reply.content
+    captured = capfd.readouterr()
+    assert "Traceback" not in captured.err
