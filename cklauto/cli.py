@@ -69,8 +69,11 @@ def main(verbose: int) -> None:
     CKLAUTO_INVENTORY, CKLAUTO_CA_BUNDLE, and CKLAUTO_<COMMAND>_<OPTION> for the rest
     (e.g. CKLAUTO_RUN_JOBS=16). The password comes only from CKLAUTO_PASSWORD or a prompt.
     """
-    level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
-    logging.basicConfig(level=level, format="cklauto: %(message)s", stream=sys.stderr)
+    if verbose == 0:
+        return
+    # force: each invocation logs to the stderr of that invocation (tests run many in one process).
+    level = logging.INFO if verbose == 1 else logging.DEBUG
+    logging.basicConfig(level=level, format="cklauto: %(name)s: %(message)s", stream=sys.stderr, force=True)
     if verbose < 2:
         # Library chatter (urllib3 connection pools, spnego) is noise below -vv.
         for noisy in ("urllib3", "requests_credssp", "spnego", "pypsrp", "psrpcore"):

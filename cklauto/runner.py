@@ -306,7 +306,7 @@ def _ask(query: _Query, options: RunOptions) -> _Answer:
         from cklauto.evidence import load_evidence
 
         evidence = load_evidence(query.evidence)
-        source = check.Source("evidence", f"evidence file {Path(evidence.path).name} ({evidence.format}, SHA-256 {evidence.sha256})")
+        source = check.Source("evidence", evidence.description)
         return _Answer(evidence.connectors, source, datetime.now(timezone.utc))
     from cklauto.remoting.session import ConnectionSettings, fetch_send_connectors
 

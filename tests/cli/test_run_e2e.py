@@ -1,0 +1,304 @@
+"""``cklauto run`` end to end: the real pypsrp client against the emulated Exchange endpoint."""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from cklauto.checks.ex13_mb_000120 import is_cklauto_details
+from cklauto.formats import open_checklist
+from cklauto.model import Status
+from cklauto.rules import find_target_rule
+from tests.cli.conftest import DOMAIN, PASSWORD, USER, Site, write_inventory
+from tests.conftest import REFERENCE
+
+
+def review(path: Path):
+    return find_target_rule(open_checklist(path)).review
+
+
+def test_compliant_hosts_pass_and_the_noncompliant_one_is_open_naming_the_connector(site: Site) -> None:
+    result = site.invoke(*site.base_args(str(site.folder)))
+    assert result.exit_code == 0, result.output
+    for host in ("ex01", "ex02", "ex04", "ex05"):
+        got = review(site.checklist(host))
+        assert got.status is Status.NOT_A_FINDING, host
+        assert is_cklauto_details(got.finding_details)
+        assert "Get-SendConnector | Select Name, Identity, TlsDomain" in got.finding_details
+    open_review = review(site.checklist("ex03"))
+    assert open_review.status is Status.OPEN
+    assert "Legacy Scan-to-Mail" in open_review.finding_details
+    assert "Set-SendConnector -Identity 'Legacy Scan-to-Mail' -TlsDomain 'contoso.mil'" in open_review.finding_details
+    assert f"https://127.0.0.1:{site.emu.port_of('ex03.contoso.mil')}/PowerShell" in open_review.finding_details
+    assert "Totals: 4 NotAFinding, 1 Open" in result.output
+
+
+def test_cklb_and_ckl_get_the_same_verdict_and_the_cklb_stays_minified(site: Site) -> None:
+    site.invoke(*site.base_args(str(site.folder)))
+    data = site.checklist("ex02").read_bytes()
+    assert b"\n" not in data.replace(b"\\n", b"")
+    doc = json.loads(data)
+    rule = next(r for r in doc["stigs"][0]["rules"] if r["rule_version"] == "EX13-MB-000120")
+    assert rule["status"] == "not_a_finding"
+
+
+def test_only_the_target_rule_changes(site: Site) -> None:
+    before = {p: open_checklist(p) for p in site.snapshot()}
+    site.invoke(*site.base_args(str(site.folder)))
+    for path, old in before.items():
+        new = open_checklist(path)
+        target = find_target_rule(old).position
+        assert [r for r in old.rules() if r.position != target] == [r for r in new.rules() if r.position != target]
+        assert new.asset == old.asset
+
+
+def test_ntlm_with_message_encryption_over_http(tmp_path: Path, copy_of) -> None:
+    from cklauto.emulator import EmulatedExchange, HostBehavior
+    from tests.cli.conftest import COMPLIANT
+
+    path = copy_of(Path("sample_ckl/ex01.contoso.mil.ckl").resolve())
+    with EmulatedExchange([HostBehavior("ex01.contoso.mil", connectors=COMPLIANT)], tls=False, auth="ntlm",
+                          users={USER: PASSWORD}) as emu:
+        from click.testing import CliRunner
+
+        from cklauto.cli import main
+
+        result = CliRunner().invoke(main, [
+            "run", str(path), "--domain", DOMAIN, "--server", "127.0.0.1", "--port", str(emu.port_of("ex01.contoso.mil")),
+            "--no-ssl", "--auth", "ntlm", "--username", USER], env={"CKLAUTO_PASSWORD": PASSWORD}, catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert review(path).status is Status.NOT_A_FINDING
+
+
+FAILURES = {
+    "unauthorized": "auth",
+    "error_record": "Get-SendConnector",
+    "nonterminating": "error",
+    "unknown_cmdlet": "Get-SendConnector",
+    "malformed": "",
+    "html500": "500",
+    "drop": "",
+    "http503": "503",
+}
+
+
+@pytest.mark.parametrize("mode", list(FAILURES))
+def test_every_failure_mode_leaves_the_checklist_byte_identical(site: Site, mode: str) -> None:
+    site.emu.behavior("ex03.contoso.mil").fail = mode
+    target = site.checklist("ex03")
+    original = target.read_bytes()
+    result = site.invoke(*site.base_args(str(target)))
+    assert result.exit_code == 1, result.output
+    assert target.read_bytes() == original
+    error_line = next(line for line in result.output.splitlines() if "error:" in line)
+    assert "ex03.contoso.mil" in result.output or "127.0.0.1" in error_line
+    assert FAILURES[mode].lower() in error_line.lower()
+    assert PASSWORD not in result.output
+
+
+def test_wrong_password_is_an_auth_error_and_never_shows_the_password(site: Site) -> None:
+    target = site.checklist("ex01")
+    original = target.read_bytes()
+    result = site.invoke("-vv", *site.base_args(str(target)), env={"CKLAUTO_PASSWORD": "wrong-" + PASSWORD})
+    assert result.exit_code == 1
+    assert "authenticat" in result.output.lower()
+    assert PASSWORD not in result.output and "wrong-" not in result.output
+    assert target.read_bytes() == original
+
+
+def test_untrusted_certificate_is_a_tls_error(site: Site) -> None:
+    target = site.checklist("ex01")
+    original = target.read_bytes()
+    args = [a for a in site.base_args(str(target)) if a not in ("--ca-bundle", site.emu.ca_path)]
+    result = site.invoke(*args)
+    assert result.exit_code == 1
+    assert "certificate" in result.output.lower() or "tls" in result.output.lower()
+    assert target.read_bytes() == original
+
+
+def test_hung_server_ends_within_the_deadline(site: Site) -> None:
+    import time
+
+    site.emu.behavior("ex01.contoso.mil").fail = "hang"
+    target = site.checklist("ex01")
+    original = target.read_bytes()
+    args = site.base_args(str(target))
+    args[args.index("--timeout") + 1] = "3"
+    started = time.monotonic()
+    result = site.invoke(*args)
+    elapsed = time.monotonic() - started
+    assert result.exit_code == 1
+    assert "within 3" in result.output or "timed out" in result.output.lower() or "timeout" in result.output.lower()
+    assert elapsed < 3 + 5  # the deadline plus generous slack for a loaded machine
+    assert target.read_bytes() == original
+
+
+def test_dry_run_writes_nothing_and_shows_the_changes(site: Site) -> None:
+    before = site.snapshot()
+    result = site.invoke(*site.base_args(str(site.folder), "--dry-run"))
+    assert result.exit_code == 0
+    assert site.snapshot() == before
+    assert "would change" in result.output and "Open" in result.output
+    assert "Dry run: nothing was written." in result.output
+
+
+def test_output_dir_keeps_originals_and_relative_paths(site: Site) -> None:
+    nested = site.folder / "site-b"
+    nested.mkdir()
+    shutil.move(site.checklist("ex04"), nested)
+    before = site.snapshot()
+    out = site.tmp / "out"
+    result = site.invoke(*site.base_args(str(site.folder), "--output-dir", str(out)))
+    assert result.exit_code == 0, result.output
+    assert site.snapshot() == before
+    copied = out / "site-b" / "ex04.contoso.mil.cklb"
+    assert copied.exists()
+    assert review(copied).status is Status.NOT_A_FINDING
+    assert review(out / "ex03.contoso.mil.ckl").status is Status.OPEN
+
+
+def test_report_json_and_csv_have_one_row_per_checklist(site: Site) -> None:
+    (site.folder / "broken.ckl").write_text("<CHECKLIST><ASSET>", encoding="utf-8")
+    json_report = site.tmp / "review.json"
+    result = site.invoke(*site.base_args(str(site.folder), "--report", str(json_report)))
+    assert result.exit_code == 1
+    doc = json.loads(json_report.read_text(encoding="utf-8"))
+    rows = {Path(r["checklist"]).name: r for r in doc["checklists"]}
+    assert len(rows) == 6
+    assert rows["ex03.contoso.mil.ckl"]["status"] == "Open" and rows["ex03.contoso.mil.ckl"]["changed"] is True
+    assert rows["ex03.contoso.mil.ckl"]["old_status"] == "Not_Reviewed"
+    assert rows["ex03.contoso.mil.ckl"]["server"] == "127.0.0.1"
+    assert "not well-formed" in rows["broken.ckl"]["error"]
+    assert doc["totals"] == {"NotAFinding": 4, "Open": 1, "failed": 1}
+
+    csv_report = site.tmp / "review.csv"
+    site.invoke(*site.base_args(str(site.folder), "--report", str(csv_report)))
+    with open(csv_report, newline="", encoding="utf-8") as handle:
+        table = list(csv.DictReader(handle))
+    assert len(table) == 6
+    assert {"checklist", "host", "server", "rule", "old_status", "status", "changed", "error"} <= set(table[0])
+    ex03 = next(r for r in table if r["checklist"].endswith("ex03.contoso.mil.ckl"))
+    assert ex03["status"] == "Open" and ex03["old_status"] == "Open" and ex03["changed"] == "false"
+    assert PASSWORD not in csv_report.read_text(encoding="utf-8")
+
+
+def test_exit_codes(site: Site) -> None:
+    assert site.invoke(*site.base_args(str(site.checklist("ex01")))).exit_code == 0
+    assert site.invoke(*site.base_args(str(site.checklist("ex03")), "--fail-on-open")).exit_code == 3
+    assert site.invoke(*site.base_args(str(site.checklist("ex01")), "--fail-on-open")).exit_code == 0
+    no_domain = [a for a in site.base_args(str(site.checklist("ex01"))) if a not in ("--domain", DOMAIN)]
+    usage = site.invoke(*no_domain)
+    assert usage.exit_code == 2 and "--domain" in usage.output
+    assert site.invoke(*site.base_args(str(site.checklist("ex01")), "--domain", "not a domain!")).exit_code == 2
+    site.emu.behavior("ex01.contoso.mil").fail = "unauthorized"
+    assert site.invoke(*site.base_args(str(site.checklist("ex01")), "--fail-on-open")).exit_code == 1
+
+
+def test_mixed_folder_skips_other_stigs_and_reports_broken_files(site: Site) -> None:
+    other = REFERENCE / "ckl" / "sv2.17_RHEL9-V1R3_overrides_all-statuses.ckl"
+    if not other.exists():
+        pytest.skip(f"reference checklists not found at {REFERENCE}")
+    shutil.copyfile(other, site.folder / "rhel9.ckl")
+    (site.folder / "notes.ckl").write_bytes(b"\x00\x01binary")
+    original_other = other.read_bytes()
+    result = site.invoke(*site.base_args(str(site.folder), "--json"))
+    doc = json.loads(result.output)
+    rows = {Path(r["checklist"]).name: r for r in doc["checklists"]}
+    assert rows["rhel9.ckl"]["outcome"] == "skipped"
+    assert rows["notes.ckl"]["outcome"] == "error"
+    assert result.exit_code == 1  # the broken file; the others were still written
+    assert rows["ex03.contoso.mil.ckl"]["outcome"] == "written"
+    assert (site.folder / "rhel9.ckl").read_bytes() == original_other
+
+
+def test_one_connection_per_server_however_many_checklists(site: Site) -> None:
+    shutil.copyfile(site.checklist("ex01"), site.folder / "ex01-copy.ckl")
+    result = site.invoke(*site.base_args(str(site.folder)))
+    assert result.exit_code == 0
+    assert site.emu.stats("ex01.contoso.mil").pools_opened == 1
+    assert review(site.folder / "ex01-copy.ckl").status is Status.NOT_A_FINDING
+
+
+def test_per_org_asks_one_server_for_all_checklists_of_a_domain(site: Site) -> None:
+    result = site.invoke(*site.base_args(str(site.folder), "--per-org"))
+    assert result.exit_code == 0
+    opened = sum(site.emu.stats(name).pools_opened for name in site.emu.host_names)
+    assert opened == 1
+    details = review(site.checklist("ex04")).finding_details
+    assert "organisation-wide" in details
+
+
+def test_inventory_errors_are_clear(site: Site) -> None:
+    bad = site.tmp / "bad.csv"
+    bad.write_text("hostname,server\nex01,127.0.0.1\n", encoding="utf-8")
+    args = site.base_args(str(site.folder))
+    args[args.index("--inventory") + 1] = str(bad)
+    result = site.invoke(*args)
+    assert result.exit_code == 1 and "no 'host' column" in result.output
+    twice = site.tmp / "twice.csv"
+    twice.write_text("host,server\nEX01,127.0.0.1\nex01.contoso.mil,127.0.0.1\n", encoding="utf-8")
+    args = site.base_args(str(site.checklist("ex01")), "--json")
+    args[args.index("--inventory") + 1] = str(twice)
+    original = site.checklist("ex01").read_bytes()
+    result = site.invoke(*args)
+    rows = {Path(r["checklist"]).name: r for r in json.loads(result.output)["checklists"]}
+    assert "matches several rows (lines 2, 3)" in rows["ex01.contoso.mil.ckl"]["error"]
+    assert result.exit_code == 1
+    assert site.checklist("ex01").read_bytes() == original
+
+
+def test_person_set_status_is_reported_and_skip_reviewed_leaves_it(site: Site) -> None:
+    target = site.checklist("ex01")
+    checklist = open_checklist(target)
+    rule = find_target_rule(checklist)
+    checklist.with_review(rule, status=Status.OPEN, finding_details="Checked by hand on 2026-10-01 by J. Smith",
+                          comments="see ticket 42").save()
+    original = target.read_bytes()
+    skipped = site.invoke(*site.base_args(str(target), "--skip-reviewed"))
+    assert skipped.exit_code == 0 and "skipped" in skipped.output
+    assert target.read_bytes() == original
+
+    result = site.invoke(*site.base_args(str(target)))
+    assert "replaced a status set by a person (Open)" in result.output
+    new = review(target)
+    assert new.status is Status.NOT_A_FINDING
+    assert new.comments == "see ticket 42"
+    assert new.finding_details.endswith("Checked by hand on 2026-10-01 by J. Smith")
+    # A rerun replaces cklauto's own text and still carries the person's text once.
+    site.invoke(*site.base_args(str(target)))
+    again = review(target).finding_details
+    assert again.count("Checked by hand") == 1 and again.count("cklauto ") >= 1
+    assert is_cklauto_details(again)
+
+
+def test_evidence_file_instead_of_a_connection(site: Site) -> None:
+    evidence = site.tmp / "ex03.json"
+    evidence.write_text(json.dumps([{"Name": "Relay", "Identity": "Relay", "TlsDomain": None}]), encoding="utf-8")
+    target = site.checklist("ex01")
+    result = site.invoke("run", str(target), "--domain", DOMAIN, "--evidence", str(evidence))
+    assert result.exit_code == 0, result.output
+    got = review(target)
+    assert got.status is Status.OPEN
+    assert "ex03.json" in got.finding_details and "SHA-256" in got.finding_details
+    assert site.emu.stats("ex01.contoso.mil").pools_opened == 0
+
+
+def test_password_on_the_command_line_warns(site: Site) -> None:
+    result = site.invoke(*site.base_args(str(site.checklist("ex01")), "--password", PASSWORD), env={"CKLAUTO_PASSWORD": ""})
+    assert "Warning: --password is visible" in result.output
+    assert result.output.count(PASSWORD) == 0
+
+
+def test_inventory_domain_column_overrides(site: Site) -> None:
+    inventory = write_inventory(site.tmp / "inv.csv", site.emu, ["ex01.contoso.mil"])
+    inventory.write_text(inventory.read_text().replace("host,server,port", "host,server,port,domain").replace(
+        f"{site.emu.port_of('ex01.contoso.mil')}\n", f"{site.emu.port_of('ex01.contoso.mil')},other.mil\n"))
+    args = site.base_args(str(site.checklist("ex01")))
+    args[args.index("--inventory") + 1] = str(inventory)
+    result = site.invoke(*args)
+    assert result.exit_code == 0, result.output
+    assert review(site.checklist("ex01")).status is Status.OPEN  # contoso.mil connectors vs other.mil
