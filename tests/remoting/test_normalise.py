@@ -1,13 +1,15 @@
-"""How answer objects become SendConnectors, on pypsrp's own deserialized object type (no network)."""
+"""Session internals without a network: answer normalisation on pypsrp's own object type, timeouts."""
 
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from pypsrp.complex_objects import GenericComplexObject
 
 from cklauto.errors import RemoteError
 from cklauto.model import SendConnector
-from cklauto.remoting.session import ConnectionSettings, _connector
+from cklauto.remoting.session import ConnectionSettings, _connector, _timeouts
 
 SETTINGS = ConnectionSettings("ex01.contoso.mil")
 
@@ -66,3 +68,12 @@ def test_anything_else_is_an_answer_error(answer) -> None:
         _connector(SETTINGS, answer)
     assert info.value.kind == "answer"
     assert str(info.value).startswith("ex01.contoso.mil: ")
+
+
+@given(st.floats(min_value=0.1, max_value=3600, allow_nan=False))
+def test_read_timeout_always_exceeds_operation_timeout(total: float) -> None:
+    # Otherwise every idle long-poll Receive would surface as a ReadTimeout (exchange-remoting.md A4).
+    t = _timeouts(total)
+    assert t["read_timeout"] > t["operation_timeout"] >= 1
+    assert 1 <= t["connection_timeout"] <= 10
+    assert t["reconnection_retries"] == 0 and t["reconnection_backoff"] < 1
