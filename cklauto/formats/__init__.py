@@ -56,7 +56,7 @@ def open_checklist(path: str | Path) -> Checklist:
 def parse_checklist(path: str | Path, data: bytes, disk_stamp: tuple[int, int, int] | None = None) -> Checklist:
     """Parse checklist bytes; ``path`` is only used in messages and as the default save target."""
     path = Path(path)
-    if not data.strip():
+    if not data[:4096].strip() and not data.strip():  # the slice keeps big files from being copied
         raise ChecklistError(path, "is empty")
     if looks_like_ckl(data):
         return CklChecklist(path, data, disk_stamp)

@@ -35,8 +35,19 @@ def is_temp_file(path: Path) -> bool:
     return path.name.startswith(".") and _TMP_INFIX in path.name and path.name.endswith(_TMP_SUFFIX)
 
 
-def remove_stale_temps(target: Path) -> list[Path]:
-    """Delete temporaries left beside ``target`` by cklauto processes that no longer run."""
+_cleaned: set[tuple[str, str]] = set()
+
+
+def remove_stale_temps(target: Path, *, once_per_process: bool = False) -> list[Path]:
+    """Delete temporaries left beside ``target`` by cklauto processes that no longer run.
+
+    With ``once_per_process``, a (folder, name) already cleaned by this process is not listed
+    again: a batch saving 1,000 checklists into one folder would otherwise list it 1,000 times.
+    """
+    key = (str(target.parent), target.name)
+    if once_per_process and key in _cleaned:
+        return []
+    _cleaned.add(key)
     removed = []
     prefix = f".{target.name}{_TMP_INFIX}"
     with contextlib.suppress(OSError):
@@ -75,7 +86,7 @@ def write_atomically(target: Path, data: bytes, *, mode: int | None = None) -> N
             mode = stat.S_IMODE(os.stat(target).st_mode)
         except FileNotFoundError:
             mode = 0o644
-    remove_stale_temps(target)
+    remove_stale_temps(target, once_per_process=True)
     try:
         _write_and_replace(folder, target, data, mode, unnamed=_linkat is not None)
     except _UnnamedUnsupported:

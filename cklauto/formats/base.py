@@ -127,6 +127,26 @@ class Checklist(abc.ABC):
     def _splice_review(self, rule: Rule, review: Review) -> bytes:
         """Bytes of this checklist with ``rule``'s review replaced; nothing else changes."""
 
+    def find_rules(self, stig: StigInfo, names: frozenset[str]) -> list[Rule]:
+        """Rules of ``stig`` answering to any of ``names`` (upper-cased identifiers)."""
+        return [rule for rule in self.rules(stig) if rule.names & names]
+
+    def rule_at(self, position: tuple[int, int]) -> Rule:
+        """The rule at ``position`` (as in :attr:`Rule.position`)."""
+        return self.rules(self.stigs[position[0]])[position[1]]
+
+    def _edited(self, data: bytes, rule: Rule, wanted: Review) -> Checklist:
+        """A checklist of the spliced ``data``, checked to hold exactly ``wanted`` at ``rule``.
+
+        The default re-reads the whole document; a format may check less when it can prove
+        the rest of the bytes unchanged.
+        """
+        edited = type(self)(self.path, data, self._disk_stamp)
+        after = edited.rule_at(rule.position)
+        if after.names != rule.names or after.review != wanted:
+            raise ChecklistError(self.path, "internal error: the edited review did not read back as written; file left unchanged")
+        return edited
+
     def stigs_with_id(self, benchmark_id: str) -> list[StigInfo]:
         wanted = normalize_benchmark_id(benchmark_id).lower()
         return [s for s in self.stigs if normalize_benchmark_id(s.benchmark_id).lower() == wanted]
@@ -155,16 +175,7 @@ class Checklist(abc.ABC):
         )
         if wanted == old:
             return self
-        data = self._splice_review(rule, wanted)
-        edited = type(self)(self.path, data, self._disk_stamp)
-        self._verify_edit(edited, rule, wanted)
-        return edited
-
-    def _verify_edit(self, edited: Checklist, rule: Rule, wanted: Review) -> None:
-        stig = edited.stigs[rule.stig.position]
-        after = edited.rules(stig)[rule.position[1]]
-        if after.names != rule.names or after.review != wanted:
-            raise ChecklistError(self.path, "internal error: the edited review did not read back as written; file left unchanged")
+        return self._edited(self._splice_review(rule, wanted), rule, wanted)
 
     def save(self, path: str | Path | None = None) -> None:
         """Write the bytes atomically to ``path`` (default: where they came from).

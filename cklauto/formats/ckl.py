@@ -35,12 +35,26 @@ _VULN_TAGS = re.compile(_OPAQUE + rb"|<(/?)VULN(?=[\s/>])[^>]*>", re.S)
 _REVIEW_TAGS = re.compile(_OPAQUE + rb"|<(STATUS|FINDING_DETAILS|COMMENTS)(?=[\s/>])[^>]*?(/?)>", re.S)
 _DECLARED_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
 
+#: Longer ATTRIBUTE_DATA texts are rule prose, never a Group, Rule, STIG or legacy ID.
+_MAX_IDENTIFIER_LENGTH = 80
+
+
+def _may_be_named(text: str, names: frozenset[str]) -> bool:
+    """Whether an identifier answers to one of ``names`` (as :attr:`Rule.names` derives them)."""
+    name = text.strip().upper()
+    if name in names:
+        return True
+    if not name.startswith("SV-"):
+        return False
+    return name.partition("R")[0] in names or (name.endswith("_RULE") and name[: -len("_RULE")] in names)
+
+
 _FIELD_TAG = {"status": b"STATUS", "finding_details": b"FINDING_DETAILS", "comments": b"COMMENTS"}
 
 
 def looks_like_ckl(data: bytes) -> bool:
     """True when the content starts like XML (after an optional BOM)."""
-    return data.lstrip(b"\xef\xbb\xbf").lstrip()[:1] == b"<"
+    return data[:4096].lstrip(b"\xef\xbb\xbf").lstrip()[:1] == b"<"
 
 
 class CklChecklist(Checklist):
@@ -50,11 +64,23 @@ class CklChecklist(Checklist):
 
     def __init__(self, path: Path, data: bytes, disk_stamp: tuple[int, int, int] | None = None) -> None:
         super().__init__(path, data, disk_stamp)
-        self._root = _parse(path, data)
-        self._istigs = self._root.findall("STIGS/iSTIG")
-        if self._root.find("ASSET") is None or not self._istigs:
+        self._istigs  # parse and check now: a checklist that opened is a valid one
+
+    @cached_property
+    def _root(self) -> etree._Element:
+        return _parse(self.path, self.data)
+
+    @cached_property
+    def _istigs(self) -> list[etree._Element]:
+        istigs = self._root.findall("STIGS/iSTIG")
+        if self._root.find("ASSET") is None or not istigs:
             missing = "ASSET" if self._root.find("ASSET") is None else "STIGS/iSTIG"
-            raise ChecklistError(path, f"not a STIG Viewer checklist: it has no {missing} element")
+            raise ChecklistError(self.path, f"not a STIG Viewer checklist: it has no {missing} element")
+        return istigs
+
+    @cached_property
+    def _vuln_spans(self) -> dict[int, tuple[int, int]]:
+        return {}
 
     @cached_property
     def asset(self) -> Asset:
@@ -98,6 +124,50 @@ class CklChecklist(Checklist):
             cache[stig_position] = [self._read_rule(stig, i, vuln) for i, vuln in enumerate(vulns)]
         return cache[stig_position]  # type: ignore[no-any-return]
 
+    def rule_at(self, position: tuple[int, int]) -> Rule:
+        vuln = self._istigs[position[0]].findall("VULN")[position[1]]
+        return self._read_rule(self.stigs[position[0]], position[1], vuln)
+
+    def find_rules(self, stig: StigInfo, names: frozenset[str]) -> list[Rule]:
+        # Reading every rule in Python costs ~0.1 ms each (and XPath predicates are slower
+        # still); scanning the short ATTRIBUTE_DATA texts picks the few candidate rules, which
+        # are then read in full and matched exactly.
+        istig = self._istigs[stig.position]
+        vulns = istig.findall("VULN")
+        candidates: list[int] = []
+        for data in istig.iter("ATTRIBUTE_DATA"):
+            text = data.text
+            if text and len(text) <= _MAX_IDENTIFIER_LENGTH and _may_be_named(text, names):
+                vuln = data.getparent().getparent()
+                if vuln.tag == "VULN":
+                    index = vulns.index(vuln)
+                    if index not in candidates:
+                        candidates.append(index)
+        rules = (self._read_rule(stig, i, vulns[i]) for i in sorted(candidates))
+        return [rule for rule in rules if rule.names & names]
+
+    def _edited(self, data: bytes, rule: Rule, wanted: Review) -> Checklist:
+        # Only bytes inside this one VULN changed, so proving that VULN well-formed and holding
+        # exactly the wanted review proves the whole file: no need to re-parse megabytes.
+        start, end = self._vuln_span_of(rule)
+        new_end = end + len(data) - len(self.data)
+        try:
+            fragment = etree.fromstring(data[start:new_end], _PARSER)
+        except etree.XMLSyntaxError:
+            fragment = None
+        after = self._read_rule(rule.stig, rule.position[1], fragment) if fragment is not None else None
+        if after is None or after.names != rule.names or after.review != wanted:
+            raise ChecklistError(self.path, "internal error: the edited review did not read back as written; file left unchanged")
+        edited = CklChecklist.__new__(CklChecklist)
+        Checklist.__init__(edited, self.path, data, self._disk_stamp)
+        return edited
+
+    def _vuln_span_of(self, rule: Rule) -> tuple[int, int]:
+        ordinal = sum(len(self._istigs[i].findall("VULN")) for i in range(rule.position[0])) + rule.position[1]
+        if ordinal not in self._vuln_spans:
+            self._vuln_spans[ordinal] = _vuln_span(self.path, self.data, ordinal)
+        return self._vuln_spans[ordinal]
+
     def _read_rule(self, stig: StigInfo, index: int, vuln: etree._Element) -> Rule:
         attrs: dict[str, str] = {}
         legacy: list[str] = []
@@ -139,8 +209,7 @@ class CklChecklist(Checklist):
         )
 
     def _splice_review(self, rule: Rule, review: Review) -> bytes:
-        ordinal = sum(len(self._istigs[i].findall("VULN")) for i in range(rule.position[0])) + rule.position[1]
-        start, end = _vuln_span(self.path, self.data, ordinal)
+        start, end = self._vuln_span_of(rule)
         old = rule.review
         new_text = {
             "status": review.status.value if review.status != old.status else None,
@@ -178,18 +247,17 @@ def _parse(path: Path, data: bytes) -> etree._Element:
     declared = _DECLARED_ENCODING.match(body)
     if declared and declared.group(1).lower() not in (b"utf-8", b"utf8"):
         raise ChecklistError(path, f"declares encoding {declared.group(1).decode()!r}; only UTF-8 checklists are supported")
-    try:
-        body.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise ChecklistError(path, f"is not valid UTF-8 (byte {exc.start + len(data) - len(body)})") from None
-    doctype = body.find(b"<!DOCTYPE")
     root_start = body.find(b"<CHECKLIST")
     # A DOCTYPE can only stand before the root element; refuse it before lxml sees it.
-    if doctype != -1 and (root_start == -1 or doctype < root_start):
+    if body.find(b"<!DOCTYPE", 0, root_start if root_start != -1 else len(body)) != -1:
         raise ChecklistError(path, "contains a DTD (<!DOCTYPE>); STIG Viewer never writes one, so it is refused unread")
     try:
         root = etree.fromstring(data, _PARSER)
     except etree.XMLSyntaxError as exc:
+        try:
+            body.decode("utf-8")
+        except UnicodeDecodeError as bad:
+            raise ChecklistError(path, f"is not valid UTF-8 (byte {bad.start + len(data) - len(body)})") from None
         raise ChecklistError(path, f"is not well-formed XML: {_syntax_message(exc)}") from None
     if root is None:
         raise ChecklistError(path, "is empty")

@@ -27,7 +27,7 @@ _SCANSTRING = json.decoder.scanstring  # type: ignore[attr-defined]
 
 def looks_like_cklb(data: bytes) -> bool:
     """True when the content starts like a JSON object (after an optional BOM)."""
-    return data.lstrip(b"\xef\xbb\xbf").lstrip()[:1] == b"{"
+    return data[:4096].lstrip(b"\xef\xbb\xbf").lstrip()[:1] == b"{"
 
 
 class CklbChecklist(Checklist):

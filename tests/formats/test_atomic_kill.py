@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from cklauto.formats import open_checklist
-from cklauto.formats.atomic import is_temp_file, write_atomically
+from cklauto.formats.atomic import is_temp_file, remove_stale_temps
 from tests.conftest import REFERENCE
 
 BIG_CKL = REFERENCE / "ckl" / "sv2.17_multi-stig_AAA-SRG_Tomcat9_ASD.ckl"
@@ -65,8 +65,8 @@ def test_sigkill_mid_save_never_leaves_a_partial_checklist(tmp_path: Path) -> No
         assert path.read_bytes() in versions, "checklist was left partially written"
         leftovers = [p for p in tmp_path.iterdir() if p != path]
         # Only the microseconds between link and rename can leave a named temporary; the next
-        # save removes it since its process is gone.
+        # cklauto process to save there removes it, since its owner is gone.
         assert all(is_temp_file(p) for p in leftovers), leftovers
-        write_atomically(path, path.read_bytes())
+        remove_stale_temps(path)
         assert [p.name for p in tmp_path.iterdir()] == [path.name]
     assert kills == 12
