@@ -107,21 +107,45 @@ def show(paths: tuple[Path, ...], as_json: bool) -> None:
 
 # ---------------------------------------------------------------------------------------- new
 @main.command()
-@click.option("--xccdf", "xccdf_paths", multiple=True, required=True, type=click.Path(path_type=Path),
-              help="DISA XCCDF benchmark (…-xccdf.xml). Repeat for a multi-STIG checklist.")
+@click.option(
+    "--xccdf",
+    "xccdf_paths",
+    multiple=True,
+    required=True,
+    type=click.Path(path_type=Path),
+    help="DISA XCCDF benchmark (…-xccdf.xml). Repeat for a multi-STIG checklist.",
+)
 @click.option("--host", "host_name", required=True, help="Host name (CKL HOST_NAME).")
 @click.option("--fqdn", default="", help="Fully qualified domain name; cklauto run connects to it.")
 @click.option("--ip", default="", help="IP address(es); separate several with commas.")
 @click.option("--mac", default="", help="MAC address(es); separate several with commas.")
-@click.option("--role", default="Member Server", show_default=True,
-              type=click.Choice(["None", "Workstation", "Member Server", "Domain Controller"]))
-@click.option("--format", "fmt", type=click.Choice(["ckl", "cklb"]), default=None,
-              help="ckl (STIG Viewer 2.x) or cklb (STIG Viewer 3). Default: from -o's extension.")
+@click.option(
+    "--role",
+    default="Member Server",
+    show_default=True,
+    type=click.Choice(["None", "Workstation", "Member Server", "Domain Controller"]),
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["ckl", "cklb"]),
+    default=None,
+    help="ckl (STIG Viewer 2.x) or cklb (STIG Viewer 3). Default: from -o's extension.",
+)
 @click.option("-o", "--output", required=True, type=click.Path(path_type=Path), help="Checklist file to create.")
 @click.option("--force", is_flag=True, help="Overwrite an existing file.")
 @_expected_errors
-def new(xccdf_paths: tuple[Path, ...], host_name: str, fqdn: str, ip: str, mac: str, role: str,
-        fmt: str | None, output: Path, force: bool) -> None:
+def new(
+    xccdf_paths: tuple[Path, ...],
+    host_name: str,
+    fqdn: str,
+    ip: str,
+    mac: str,
+    role: str,
+    fmt: str | None,
+    output: Path,
+    force: bool,
+) -> None:
     """Create a new, unreviewed checklist for one host from DISA XCCDF.
 
     Written as STIG Viewer 2.17 (CKL) or STIG Viewer 3 (CKLB) would write it.
@@ -160,42 +184,114 @@ def _multi(value: str) -> str:
 # ---------------------------------------------------------------------------------------- run
 @main.command(epilog=EXIT_CODES_HELP)
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--domain", "domains", multiple=True, envvar="CKLAUTO_DOMAIN",
-              help="Internal SMTP domain from the site's Email Domain Security Plan. Repeatable. Required "
-                   "unless every checklist gets one from --inventory.")
+@click.option(
+    "--domain",
+    "domains",
+    multiple=True,
+    envvar="CKLAUTO_DOMAIN",
+    help="Internal SMTP domain from the site's Email Domain Security Plan. Repeatable. Required "
+    "unless every checklist gets one from --inventory.",
+)
 @click.option("--server", help="Server to ask, for every checklist (default: each checklist's FQDN, else host name).")
-@click.option("--port", type=click.IntRange(1, 65535), help="TCP port (default 443/80 for Exchange, 5986/5985 for WinRM).")
+@click.option(
+    "--port", type=click.IntRange(1, 65535), help="TCP port (default 443/80 for Exchange, 5986/5985 for WinRM)."
+)
 @click.option("--ssl/--no-ssl", default=True, show_default=True, help="HTTPS (certificate verified) or HTTP.")
-@click.option("--auth", type=click.Choice(["kerberos", "negotiate", "ntlm", "basic", "credssp", "certificate"]),
-              default="kerberos", show_default=True, help="Authentication; Exchange's /PowerShell expects Kerberos.")
-@click.option("--username", envvar="CKLAUTO_USERNAME", help="User (UPN for Kerberos). Password: CKLAUTO_PASSWORD or a prompt.")
-@click.option("--password", hidden=True, allow_from_autoenv=False, help="Discouraged: visible in process lists and history. Use CKLAUTO_PASSWORD.")
-@click.option("--endpoint", type=click.Choice(["exchange", "winrm"]), default="exchange", show_default=True,
-              help="exchange: http(s)://SERVER/PowerShell, Microsoft.Exchange. winrm: WinRM listener + Exchange snap-in.")
+@click.option(
+    "--auth",
+    type=click.Choice(["kerberos", "negotiate", "ntlm", "basic", "credssp", "certificate"]),
+    default="kerberos",
+    show_default=True,
+    help="Authentication; Exchange's /PowerShell expects Kerberos.",
+)
+@click.option(
+    "--username", envvar="CKLAUTO_USERNAME", help="User (UPN for Kerberos). Password: CKLAUTO_PASSWORD or a prompt."
+)
+@click.option(
+    "--password",
+    hidden=True,
+    allow_from_autoenv=False,
+    help="Discouraged: visible in process lists and history. Use CKLAUTO_PASSWORD.",
+)
+@click.option(
+    "--endpoint",
+    type=click.Choice(["exchange", "winrm"]),
+    default="exchange",
+    show_default=True,
+    help="exchange: http(s)://SERVER/PowerShell, Microsoft.Exchange. winrm: WinRM listener + Exchange snap-in.",
+)
 @click.option("--path", "url_path", help="URL path override (default PowerShell, or wsman for --endpoint winrm).")
-@click.option("--ca-bundle", type=click.Path(exists=True, dir_okay=False), envvar="CKLAUTO_CA_BUNDLE",
-              help="PEM file of the CA(s) that signed the server certificate.")
+@click.option(
+    "--ca-bundle",
+    type=click.Path(exists=True, dir_okay=False),
+    envvar="CKLAUTO_CA_BUNDLE",
+    help="PEM file of the CA(s) that signed the server certificate.",
+)
 @click.option("--insecure", is_flag=True, help="Do NOT verify the server certificate. Only for labs.")
-@click.option("--timeout", type=click.FloatRange(1, 3600), default=60.0, show_default=True,
-              help="Seconds one host may take, from connect to answer.")
-@click.option("--evidence", type=click.Path(path_type=Path), help="Use a saved Get-SendConnector answer (JSON or CLIXML) instead of connecting.")
-@click.option("--inventory", type=click.Path(path_type=Path), envvar="CKLAUTO_INVENTORY",
-              help="CSV: host,server,port,domain,evidence — per-host overrides.")
-@click.option("--jobs", "-j", type=click.IntRange(1, 256), default=8, show_default=True, help="Hosts checked in parallel.")
-@click.option("--per-org", is_flag=True, help="Send connectors are organisation-wide: ask one server per internal domain.")
-@click.option("--output-dir", type=click.Path(file_okay=False, path_type=Path), help="Write updated copies here; originals stay untouched.")
+@click.option(
+    "--timeout",
+    type=click.FloatRange(1, 3600),
+    default=60.0,
+    show_default=True,
+    help="Seconds one host may take, from connect to answer.",
+)
+@click.option(
+    "--evidence",
+    type=click.Path(path_type=Path),
+    help="Use a saved Get-SendConnector answer (JSON or CLIXML) instead of connecting.",
+)
+@click.option(
+    "--inventory",
+    type=click.Path(path_type=Path),
+    envvar="CKLAUTO_INVENTORY",
+    help="CSV: host,server,port,domain,evidence — per-host overrides.",
+)
+@click.option(
+    "--jobs", "-j", type=click.IntRange(1, 256), default=8, show_default=True, help="Hosts checked in parallel."
+)
+@click.option(
+    "--per-org", is_flag=True, help="Send connectors are organisation-wide: ask one server per internal domain."
+)
+@click.option(
+    "--output-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Write updated copies here; originals stay untouched.",
+)
 @click.option("--dry-run", is_flag=True, help="Check and show what would change; write nothing.")
 @click.option("--skip-reviewed", is_flag=True, help="Leave rules whose status a person set alone.")
-@click.option("--report", type=click.Path(dir_okay=False, path_type=Path), help="Also write the summary to FILE.json or FILE.csv.")
+@click.option(
+    "--report", type=click.Path(dir_okay=False, path_type=Path), help="Also write the summary to FILE.json or FILE.csv."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON on stdout instead of a table.")
 @click.option("--fail-on-open", is_flag=True, help="Exit 3 when any result is Open (for CI pipelines).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no table; errors and the exit code only.")
 @_expected_errors
-def run(paths: tuple[Path, ...], domains: tuple[str, ...], server: str | None, port: int | None, ssl: bool,
-        auth: str, username: str | None, password: str | None, endpoint: str, url_path: str | None,
-        ca_bundle: str | None, insecure: bool, timeout: float, evidence: Path | None, inventory: Path | None,
-        jobs: int, per_org: bool, output_dir: Path | None, dry_run: bool, skip_reviewed: bool,
-        report: Path | None, as_json: bool, fail_on_open: bool, quiet: bool) -> None:
+def run(
+    paths: tuple[Path, ...],
+    domains: tuple[str, ...],
+    server: str | None,
+    port: int | None,
+    ssl: bool,
+    auth: str,
+    username: str | None,
+    password: str | None,
+    endpoint: str,
+    url_path: str | None,
+    ca_bundle: str | None,
+    insecure: bool,
+    timeout: float,
+    evidence: Path | None,
+    inventory: Path | None,
+    jobs: int,
+    per_org: bool,
+    output_dir: Path | None,
+    dry_run: bool,
+    skip_reviewed: bool,
+    report: Path | None,
+    as_json: bool,
+    fail_on_open: bool,
+    quiet: bool,
+) -> None:
     """Check V-84609 on each checklist's Exchange server and write the result into the checklist.
 
     PATHS are checklist files or folders (searched for .ckl and .cklb; checklists without the
@@ -222,7 +318,9 @@ def run(paths: tuple[Path, ...], domains: tuple[str, ...], server: str | None, p
         raise click.BadParameter(str(exc), param_hint="--domain") from None
     inv = load_inventory(inventory) if inventory else None
     if not checked_domains and not (inv and all(e.domains for e in inv.entries)):
-        raise click.UsageError("give the internal SMTP domain with --domain (from the site's Email Domain Security Plan)")
+        raise click.UsageError(
+            "give the internal SMTP domain with --domain (from the site's Email Domain Security Plan)"
+        )
     if inv:
         for entry in inv.entries:
             try:
@@ -232,8 +330,11 @@ def run(paths: tuple[Path, ...], domains: tuple[str, ...], server: str | None, p
     if report and report.suffix.lower() not in (".json", ".csv"):
         raise click.BadParameter("the report file must end in .json or .csv", param_hint="--report")
     if password is not None:
-        click.echo("Warning: --password is visible to other users (process list, shell history); "
-                   "use the CKLAUTO_PASSWORD environment variable or the prompt instead.", err=True)
+        click.echo(
+            "Warning: --password is visible to other users (process list, shell history); "
+            "use the CKLAUTO_PASSWORD environment variable or the prompt instead.",
+            err=True,
+        )
     password = password if password is not None else os.environ.get("CKLAUTO_PASSWORD")
     needs_password = username is not None and auth in ("negotiate", "ntlm", "basic", "credssp") and evidence is None
     if needs_password and password is None:
@@ -241,17 +342,29 @@ def run(paths: tuple[Path, ...], domains: tuple[str, ...], server: str | None, p
             raise click.UsageError("no password: set CKLAUTO_PASSWORD (stdin is not a terminal to prompt on)")
         password = click.prompt(f"Password for {username}", hide_input=True, err=True)
     if insecure:
-        click.echo("WARNING: --insecure: server certificates are NOT verified; anyone on the network path "
-                   "can impersonate the server and forge this evidence.", err=True)
+        click.echo(
+            "WARNING: --insecure: server certificates are NOT verified; anyone on the network path "
+            "can impersonate the server and forge this evidence.",
+            err=True,
+        )
 
     files = expand_paths(list(paths))
     if not files:
         raise CklautoError(f"no .ckl or .cklb files found in {', '.join(str(p) for p in paths)}")
     options = runner.RunOptions(
         domains=checked_domains,
-        connection=runner.ConnectionDefaults(port=port, ssl=ssl, auth=auth, username=username, password=password,
-                                             endpoint=endpoint, path=url_path, ca_bundle=ca_bundle,
-                                             insecure=insecure, timeout=timeout),
+        connection=runner.ConnectionDefaults(
+            port=port,
+            ssl=ssl,
+            auth=auth,
+            username=username,
+            password=password,
+            endpoint=endpoint,
+            path=url_path,
+            ca_bundle=ca_bundle,
+            insecure=insecure,
+            timeout=timeout,
+        ),
         server=server,
         evidence=evidence,
         inventory=inv,
@@ -305,14 +418,19 @@ def _run_interruptibly(files: list[Path], options: Any, base_dirs: list[Path], *
                 return runner.run(files, options, base_dirs=base_dirs, stop=stop, on_progress=progress)
         return runner.run(files, options, base_dirs=base_dirs, stop=stop)
     finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
 
 
 # ------------------------------------------------------------------------------------ emulate
 @main.command()
-@click.option("--hosts", "hosts_file", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="JSON file describing the emulated hosts (see README).")
+@click.option(
+    "--hosts",
+    "hosts_file",
+    required=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="JSON file describing the emulated hosts (see README).",
+)
 @_expected_errors
 def emulate(hosts_file: Path) -> None:
     """Serve an emulated Exchange endpoint on loopback until Ctrl-C, to try cklauto safely.
@@ -331,8 +449,13 @@ def emulate(hosts_file: Path) -> None:
 
 # --------------------------------------------------------------------------------------- demo
 @main.command()
-@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="New folder for the demo's checklists (default: ./cklauto-demo-<time>).")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="New folder for the demo's checklists (default: ./cklauto-demo-<time>).",
+)
 @_expected_errors
 def demo(out_dir: Path | None) -> None:
     """Run the main job end to end on copies of the bundled sample checklists, against the

@@ -112,9 +112,7 @@ def new_ckl(benchmark: Benchmark, asset: AssetSpec, *, uuid_factory: UuidFactory
     return new_multi_ckl([benchmark], asset, uuid_factory=uuid_factory)
 
 
-def new_multi_ckl(
-    benchmarks: Sequence[Benchmark], asset: AssetSpec, *, uuid_factory: UuidFactory = _uuid4
-) -> bytes:
+def new_multi_ckl(benchmarks: Sequence[Benchmark], asset: AssetSpec, *, uuid_factory: UuidFactory = _uuid4) -> bytes:
     """One CKL holding an ``<iSTIG>`` per benchmark, in the given order, under one ASSET.
 
     TARGET_KEY comes from the first benchmark's first rule, as in SV 2.17's multi-STIG files.

@@ -77,16 +77,25 @@ def run_demo(out_dir: Path | None = None, samples: Path | None = None) -> int:
         inventory.write_text("\n".join(rows) + "\n", encoding="utf-8")
         report = out_dir / "report.csv"
         args = [
-            "run", str(checklists),
-            "--domain", DOMAIN,
-            "--inventory", str(inventory),
-            "--auth", "basic",
-            "--username", USERNAME,
-            "--ca-bundle", str(ca_bundle),
-            "--report", str(report),
+            "run",
+            str(checklists),
+            "--domain",
+            DOMAIN,
+            "--inventory",
+            str(inventory),
+            "--auth",
+            "basic",
+            "--username",
+            USERNAME,
+            "--ca-bundle",
+            str(ca_bundle),
+            "--report",
+            str(report),
         ]
-        click.echo(f"Demo: {len(hosts)} emulated Exchange servers on 127.0.0.1 (HTTPS, Basic auth, own CA); "
-                   f"sample checklists copied to {checklists}")
+        click.echo(
+            f"Demo: {len(hosts)} emulated Exchange servers on 127.0.0.1 (HTTPS, Basic auth, own CA); "
+            f"sample checklists copied to {checklists}"
+        )
         click.echo("Running the equivalent of:")
         click.echo(f"  CKLAUTO_PASSWORD=... cklauto {shlex.join(args)}")
         click.echo("")

@@ -66,10 +66,14 @@ def load_inventory(path: str | Path) -> Inventory:
     reader = csv.DictReader(io.StringIO(text, newline=""))
     header = [h.strip().lower() for h in (reader.fieldnames or [])]
     if "host" not in header:
-        raise ConfigError(f"{path}: inventory has no 'host' column in its header row", f"columns: {', '.join(KNOWN_COLUMNS)}")
+        raise ConfigError(
+            f"{path}: inventory has no 'host' column in its header row", f"columns: {', '.join(KNOWN_COLUMNS)}"
+        )
     unknown = [h for h in header if h and h not in KNOWN_COLUMNS]
     if unknown:
-        raise ConfigError(f"{path}: inventory has unknown column(s) {', '.join(unknown)}", f"columns: {', '.join(KNOWN_COLUMNS)}")
+        raise ConfigError(
+            f"{path}: inventory has unknown column(s) {', '.join(unknown)}", f"columns: {', '.join(KNOWN_COLUMNS)}"
+        )
     reader.fieldnames = header
     entries = []
     for row in reader:
@@ -90,7 +94,9 @@ def load_inventory(path: str | Path) -> Inventory:
         domains = tuple(d for d in values.get("domain", "").replace(";", " ").replace(",", " ").split() if d)
         evidence = (path.parent / values["evidence"]) if values.get("evidence") else None
         entries.append(
-            InventoryEntry(host=host, server=values.get("server") or None, port=port, domains=domains, evidence=evidence, line=line)
+            InventoryEntry(
+                host=host, server=values.get("server") or None, port=port, domains=domains, evidence=evidence, line=line
+            )
         )
     if not entries:
         raise ConfigError(f"{path}: inventory has no rows")

@@ -14,7 +14,19 @@ from cklauto.errors import ConfigError
 from cklauto.formats.atomic import write_atomically
 from cklauto.runner import Row
 
-REPORT_COLUMNS = ("checklist", "host", "server", "rule", "old_status", "status", "changed", "outcome", "error", "note", "written_to")
+REPORT_COLUMNS = (
+    "checklist",
+    "host",
+    "server",
+    "rule",
+    "old_status",
+    "status",
+    "changed",
+    "outcome",
+    "error",
+    "note",
+    "written_to",
+)
 
 
 def totals(rows: Sequence[Row]) -> dict[str, int]:
@@ -83,16 +95,26 @@ def render_table(rows: Sequence[Row], *, dry_run: bool = False) -> str:
         elif row.outcome == "skipped":
             result = f"skipped: {row.note}"
         else:
-            result = {"written": "written", "would-change": "would change", "unchanged": "no status change"}.get(row.outcome, row.outcome)
+            result = {"written": "written", "would-change": "would change", "unchanged": "no status change"}.get(
+                row.outcome, row.outcome
+            )
             if dry_run and row.outcome == "unchanged":
                 result = "would rewrite details only"
             if row.note:
                 result += f" ({row.note})"
-        lines.append((_short(row.checklist), row.host or "-", row.old_status or "-", row.status if row.outcome not in ("skipped",) and row.status else "-", result))
+        lines.append(
+            (
+                _short(row.checklist),
+                row.host or "-",
+                row.old_status or "-",
+                row.status if row.outcome not in ("skipped",) and row.status else "-",
+                result,
+            )
+        )
     widths = [max(len(h), *(len(line[i]) for line in lines)) if lines else len(h) for i, h in enumerate(headers)]
     widths[-1] = 0
-    out = ["  ".join(h.ljust(w) for h, w in zip(headers, widths)).rstrip()]
-    out += ["  ".join(v.ljust(w) for v, w in zip(line, widths)).rstrip() for line in lines]
+    out = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip()]
+    out += ["  ".join(v.ljust(w) for v, w in zip(line, widths, strict=True)).rstrip() for line in lines]
     summary = ", ".join(f"{count} {name}" for name, count in totals(rows).items()) or "nothing to do"
     out.append("")
     out.append(f"Totals: {summary}")

@@ -21,7 +21,9 @@ def find_rule(checklist: Checklist, benchmark_id: str, names: Iterable[str]) -> 
         held = ", ".join(s.label for s in checklist.stigs) or "none"
         raise TargetRuleError(checklist.path, f"does not hold the {benchmark_id} STIG (it holds: {held})")
     matches = [rule for stig in stigs for rule in checklist.find_rules(stig, frozenset(wanted))]
-    label = sorted(wanted)[0] if len(wanted) == 1 else "/".join(sorted(wanted)[:3]) + ("/..." if len(wanted) > 3 else "")
+    label = (
+        sorted(wanted)[0] if len(wanted) == 1 else "/".join(sorted(wanted)[:3]) + ("/..." if len(wanted) > 3 else "")
+    )
     if not matches:
         raise TargetRuleError(checklist.path, f"its {benchmark_id} STIG has no rule {label}")
     if len(matches) > 1:

@@ -21,7 +21,7 @@ from pathlib import Path
 from cklauto import __version__
 from cklauto.checks import ex13_mb_000120 as check
 from cklauto.errors import CklautoError, ConfigError, TargetRuleError
-from cklauto.formats import Checklist, Rule, open_checklist
+from cklauto.formats import Review, open_checklist
 from cklauto.inventory import Inventory
 from cklauto.model import SendConnector, Status
 from cklauto.rules import find_target_rule
@@ -120,10 +120,15 @@ class RunResult:
 
 @dataclass
 class _Item:
+    """A checklist waiting for its server's answer.
+
+    It keeps no parsed document: a hundred parsed checklists would hold hundreds of MB while
+    their servers are asked.  The file is opened again when the answer arrives, and the
+    atomic save refuses it if it changed on disk in between.
+    """
+
     row: Row
     path: Path
-    checklist: Checklist
-    rule: Rule
     domains: tuple[str, ...]
     output: Path
     port: int | None
@@ -221,27 +226,39 @@ def _plan_one(path: Path, row: Row, options: RunOptions, base_dirs: Sequence[Pat
     evidence = (entry.evidence if entry and entry.evidence else None) or options.evidence
     domains = (entry.domains if entry and entry.domains else ()) or options.domains
     if not domains:
-        _fail(row, ConfigError(f"{path}: no internal SMTP domain given", "pass --domain or add a domain column to the inventory"))
+        _fail(
+            row,
+            ConfigError(
+                f"{path}: no internal SMTP domain given", "pass --domain or add a domain column to the inventory"
+            ),
+        )
         return None
     if not server and evidence is None:
-        _fail(row, ConfigError(f"{path}: the checklist names no host (HOST_FQDN and HOST_NAME are empty)", "pass --server or use --inventory"))
+        _fail(
+            row,
+            ConfigError(
+                f"{path}: the checklist names no host (HOST_FQDN and HOST_NAME are empty)",
+                "pass --server or use --inventory",
+            ),
+        )
         return None
-    if rule.review.status is not Status.NOT_REVIEWED and not check.is_cklauto_details(rule.review.finding_details):
-        if options.skip_reviewed:
-            row.outcome = "skipped"
-            row.note = f"reviewed by a person ({rule.review.status.value}); left alone (--skip-reviewed)"
-            row.server = server
-            return None
+    if options.skip_reviewed and _set_by_person(rule.review):
+        row.outcome = "skipped"
+        row.note = f"reviewed by a person ({rule.review.status.value}); left alone (--skip-reviewed)"
+        row.server = server
+        return None
     row.server = server if evidence is None else f"evidence:{evidence}"
     port = (entry.port if entry and entry.port else None) or options.connection.port
     output = _output_path(path, options, base_dirs)
-    return _Item(row, path, checklist, rule, domains, output, port, evidence)
+    return _Item(row, path, domains, output, port, evidence)
 
 
 def _query_for(item: _Item, options: RunOptions) -> _Query:
     port, evidence, server = item.port, item.evidence, item.row.server
     if evidence is not None:
-        return _Query(key=("evidence", str(Path(evidence).resolve())), server=server, port=None, evidence=Path(evidence))
+        return _Query(
+            key=("evidence", str(Path(evidence).resolve())), server=server, port=None, evidence=Path(evidence)
+        )
     if options.per_org:
         org = tuple(sorted(check.normalize_domain(d) for d in item.domains))
         return _Query(key=("org", org), server=server, port=port, evidence=None, per_org_domains=org)
@@ -333,7 +350,18 @@ def _ask(query: _Query, options: RunOptions) -> _Answer:
 
 def _apply(item: _Item, answer: _Answer, query: _Query, options: RunOptions) -> None:
     row = item.row
-    old = item.rule.review
+    try:
+        checklist = open_checklist(item.path)
+        rule = find_target_rule(checklist)
+    except CklautoError as exc:
+        _fail(row, exc)
+        return
+    old = rule.review
+    row.old_status = row.status = old.status.value
+    if options.skip_reviewed and _set_by_person(old):
+        row.outcome = "skipped"
+        row.note = f"reviewed by a person ({old.status.value}); left alone (--skip-reviewed)"
+        return
     try:
         decision = check.decide(answer.connectors, item.domains)
         note = None
@@ -351,8 +379,8 @@ def _apply(item: _Item, answer: _Answer, query: _Query, options: RunOptions) -> 
             per_org_note=note,
         )
         details = keep_manual_details(details, old.finding_details)
-        manual = old.status is not Status.NOT_REVIEWED and not check.is_cklauto_details(old.finding_details)
-        edited = item.checklist.with_review(item.rule, status=decision.status, finding_details=details)
+        manual = _set_by_person(old)
+        edited = checklist.with_review(rule, status=decision.status, finding_details=details)
         row.status = decision.status.value
         row.changed = decision.status is not old.status
         if manual and row.changed:
@@ -373,6 +401,11 @@ def _apply(item: _Item, answer: _Answer, query: _Query, options: RunOptions) -> 
         row.status = old.status.value
         row.changed = False
         _fail(row, CklautoError(f"{item.output}: could not be written: {exc.strerror or exc}"))
+
+
+def _set_by_person(review: Review) -> bool:
+    """A status other than Not_Reviewed that cklauto did not write."""
+    return review.status is not Status.NOT_REVIEWED and not check.is_cklauto_details(review.finding_details)
 
 
 def keep_manual_details(new_details: str, old_details: str) -> str:

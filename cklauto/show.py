@@ -50,7 +50,9 @@ def describe(path: Path) -> dict[str, Any]:
         "rule_id": rule.rule_id,
         "stig_id": rule.rule_version,
         "status": review.status.value,
-        "set_by": "cklauto" if check.is_cklauto_details(review.finding_details) else ("person" if review.status.value != "Not_Reviewed" else ""),
+        "set_by": "cklauto"
+        if check.is_cklauto_details(review.finding_details)
+        else ("person" if review.status.value != "Not_Reviewed" else ""),
         "finding_details": review.finding_details,
         "comments": review.comments,
         "severity_override": review.severity_override,

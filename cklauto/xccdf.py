@@ -308,15 +308,11 @@ def _group(group: etree._Element, x: str, where: str) -> Group:
     title = _text(group.find(f"{x}title"))
     description = _text(group.find(f"{x}description"))
     # Only direct Rules: a nested Group is visited on its own by the caller's iter().
-    rules = tuple(
-        _rule(r, x, group_id, title, description, where) for r in group.findall(f"{x}Rule")
-    )
+    rules = tuple(_rule(r, x, group_id, title, description, where) for r in group.findall(f"{x}Rule"))
     return Group(id=group_id, title=title, description=description, rules=rules)
 
 
-def _rule(
-    rule: etree._Element, x: str, group_id: str, group_title: str, group_description: str, where: str
-) -> Rule:
+def _rule(rule: etree._Element, x: str, group_id: str, group_title: str, group_description: str, where: str) -> Rule:
     rule_id = rule.get("id") or ""
     if not rule_id:
         raise XccdfError(where, f"a Rule in Group {group_id} has no id attribute")

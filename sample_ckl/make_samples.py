@@ -35,8 +35,25 @@ def main() -> None:
         xccdf = XCCDF / f"U_MS_Exchange_2013_Mailbox_STIG_{release}_Manual-xccdf.xml"
         output = HERE / name
         subprocess.run(
-            [sys.executable, "-m", "cklauto", "new", "--xccdf", str(xccdf), "--host", host, "--fqdn", fqdn,
-             "--ip", ip, "--format", output.suffix.lstrip("."), "-o", str(output), "--force"],
+            [
+                sys.executable,
+                "-m",
+                "cklauto",
+                "new",
+                "--xccdf",
+                str(xccdf),
+                "--host",
+                host,
+                "--fqdn",
+                fqdn,
+                "--ip",
+                ip,
+                "--format",
+                output.suffix.lstrip("."),
+                "-o",
+                str(output),
+                "--force",
+            ],
             check=True,
         )
     make_v1_style(HERE / SAMPLES[-1][0])
@@ -49,7 +66,9 @@ def make_v1_style(path: Path) -> None:
     vuln_end = data.index(b"</VULN>", start)
     vuln = data[vuln_start:vuln_end]
     vuln = vuln.replace(b"<ATTRIBUTE_DATA>V-207290</ATTRIBUTE_DATA>", b"<ATTRIBUTE_DATA>V-69987</ATTRIBUTE_DATA>")
-    vuln = vuln.replace(b"<ATTRIBUTE_DATA>SV-207290r615936_rule</ATTRIBUTE_DATA>", b"<ATTRIBUTE_DATA>SV-84609r1_rule</ATTRIBUTE_DATA>")
+    vuln = vuln.replace(
+        b"<ATTRIBUTE_DATA>SV-207290r615936_rule</ATTRIBUTE_DATA>", b"<ATTRIBUTE_DATA>SV-84609r1_rule</ATTRIBUTE_DATA>"
+    )
     for legacy in (b"V-69987", b"SV-84609"):
         vuln = vuln.replace(
             b"<VULN_ATTRIBUTE>LEGACY_ID</VULN_ATTRIBUTE>\n\t\t\t\t\t<ATTRIBUTE_DATA>" + legacy + b"</ATTRIBUTE_DATA>",
@@ -57,9 +76,13 @@ def make_v1_style(path: Path) -> None:
         )
     assert b"V-207290" not in vuln and b"SV-84609r1_rule" in vuln
     data = data[:vuln_start] + vuln + data[vuln_end:]
-    data = data.replace(b"<SID_DATA>Release: 1 Benchmark Date: 22 Jan 2021</SID_DATA>", b"<SID_DATA>Release: 6 Benchmark Date: 24 Jan 2020</SID_DATA>")
     data = data.replace(
-        b"<SID_NAME>version</SID_NAME>\n\t\t\t\t\t<SID_DATA>2</SID_DATA>", b"<SID_NAME>version</SID_NAME>\n\t\t\t\t\t<SID_DATA>1</SID_DATA>"
+        b"<SID_DATA>Release: 1 Benchmark Date: 22 Jan 2021</SID_DATA>",
+        b"<SID_DATA>Release: 6 Benchmark Date: 24 Jan 2020</SID_DATA>",
+    )
+    data = data.replace(
+        b"<SID_NAME>version</SID_NAME>\n\t\t\t\t\t<SID_DATA>2</SID_DATA>",
+        b"<SID_NAME>version</SID_NAME>\n\t\t\t\t\t<SID_DATA>1</SID_DATA>",
     )
     path.write_bytes(data)
 

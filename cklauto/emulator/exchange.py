@@ -239,7 +239,7 @@ class Engine:
         # Resolve every command before running any, as PowerShell binds the whole pipeline first.
         handlers = [self._resolve(c) for c in commands]
         objects: list[Any] | None = None
-        for handler, command in zip(handlers, commands):
+        for handler, command in zip(handlers, commands, strict=True):
             self.stats.record_command(command.command_text)
             objects = handler(pipe, command, objects)
         for obj in objects or []:
@@ -300,14 +300,17 @@ class Engine:
         connectors = list(behavior.connectors)
         if wanted is not None:
             key = str(wanted).lower()
-            connectors = [c for c in connectors if key in (c["Name"].lower(), str(c.get("Identity") or c["Name"]).lower())]
+            connectors = [
+                c for c in connectors if key in (c["Name"].lower(), str(c.get("Identity") or c["Name"]).lower())
+            ]
             if not connectors:
                 _write_error(
                     pipe,
                     error_record(
                         f"The operation couldn't be performed because object '{wanted}' couldn't be found on "
                         "'dc01.contoso.mil'.",
-                        "[Server=EX01] 5A4B3C2D,Microsoft.Exchange.Management.SystemConfigurationTasks.GetSendConnector",
+                        "[Server=EX01] 5A4B3C2D,"
+                        "Microsoft.Exchange.Management.SystemConfigurationTasks.GetSendConnector",
                         ErrorCategory.NotSpecified,
                         "Microsoft.Exchange.Configuration.Tasks.ManagementObjectNotFoundException",
                         target=str(wanted),

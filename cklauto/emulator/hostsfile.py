@@ -62,8 +62,10 @@ def load_hosts_file(path: str | Path) -> tuple[list[HostBehavior], dict[str, Any
     options["auth"] = auth
     if "users" in data:
         users = data["users"]
-        if not isinstance(users, dict) or not users or not all(
-            isinstance(k, str) and isinstance(v, str) for k, v in users.items()
+        if (
+            not isinstance(users, dict)
+            or not users
+            or not all(isinstance(k, str) and isinstance(v, str) for k, v in users.items())
         ):
             raise _fail(where, '"users" must be a non-empty object of user name -> password strings')
         options["users"] = dict(users)

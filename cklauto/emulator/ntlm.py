@@ -110,9 +110,15 @@ def unwrap(context: Any, body: bytes, content_type: str) -> bytes:
 def wrap(context: Any, message: bytes) -> bytes:
     header, data, padding = context.wrap_winrm(message)
     return (
-        f"--{BOUNDARY}\r\n"
-        f"\tContent-Type: {PROTOCOL}\r\n"
-        f"\tOriginalContent: type=application/soap+xml;charset=UTF-8;Length={len(message) + padding}\r\n"
-        f"--{BOUNDARY}\r\n"
-        "\tContent-Type: application/octet-stream\r\n"
-    ).encode() + struct.pack("<I", len(header)) + header + data + f"--{BOUNDARY}--\r\n".encode()
+        (
+            f"--{BOUNDARY}\r\n"
+            f"\tContent-Type: {PROTOCOL}\r\n"
+            f"\tOriginalContent: type=application/soap+xml;charset=UTF-8;Length={len(message) + padding}\r\n"
+            f"--{BOUNDARY}\r\n"
+            "\tContent-Type: application/octet-stream\r\n"
+        ).encode()
+        + struct.pack("<I", len(header))
+        + header
+        + data
+        + f"--{BOUNDARY}--\r\n".encode()
+    )

@@ -17,7 +17,7 @@ from psrpcore import CreatePipelineEvent, PSRPPayload, ServerPipeline, ServerRun
 from psrpcore.types import PSInvocationState
 
 from cklauto.emulator.behavior import HostBehavior, HostStats
-from cklauto.emulator.exchange import Engine, EndpointStyle, RunspaceState
+from cklauto.emulator.exchange import EndpointStyle, Engine, RunspaceState
 
 # Stay under pypsrp's default MaxEnvelopeSize (153600 bytes) after base64 and the SOAP wrapper.
 _CHUNK = 100_000

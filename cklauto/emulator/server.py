@@ -43,7 +43,7 @@ _IIS_500 = (
     b'<html xmlns="http://www.w3.org/1999/xhtml">\r\n<head>\r\n'
     b'<meta http-equiv="Content-Type" content="text/html; charset=iso-8859-1">\r\n'
     b"<title>500 - Internal server error.</title>\r\n</head>\r\n<body>\r\n"
-    b"<div id=\"header\"><h1>Server Error</h1></div>\r\n<div id=\"content\">\r\n"
+    b'<div id="header"><h1>Server Error</h1></div>\r\n<div id="content">\r\n'
     b"<fieldset><h2>500 - Internal server error.</h2>\r\n"
     b"<h3>There is a problem with the resource you are looking for, and it cannot be displayed.</h3>\r\n"
     b"</fieldset></div>\r\n</body>\r\n</html>\r\n"
@@ -175,7 +175,10 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             self._reply(500, wsman.fault("", wsman.FAULT_INVALID_REQUEST, f"Malformed request: {err}", host.name))
             return
 
-        if host.fail in ("malformed", "html500", "drop", "hang", "http503") and request.action.lower() == host.fail_on.lower():
+        if (
+            host.fail in ("malformed", "html500", "drop", "hang", "http503")
+            and request.action.lower() == host.fail_on.lower()
+        ):
             self._inject(host)
             return
 
@@ -532,7 +535,9 @@ class EmulatedExchange:
                     raise wsman.WSManError(wsman.FAULT_INVALID_REQUEST, "The Command request has no CommandLine.")
                 args = line.find("rsp:Arguments", wsman.NS)
                 stats.add("pipelines")
-                command_id = session.command((line.get("CommandId") or "").upper(), _b64(args.text if args is not None else ""))
+                command_id = session.command(
+                    (line.get("CommandId") or "").upper(), _b64(args.text if args is not None else "")
+                )
                 return wsman.command_response(request, command_id)
             if action == "Send":
                 streams = request.body.findall("rsp:Stream", wsman.NS) if request.body is not None else []
@@ -542,18 +547,21 @@ class EmulatedExchange:
             if action == "Signal":
                 signal = request.body
                 code = signal.find("rsp:Code", wsman.NS) if signal is not None else None
-                session.signal(signal.get("CommandId", "") if signal is not None else "", (code.text or "") if code is not None else "")
+                session.signal(
+                    signal.get("CommandId", "") if signal is not None else "",
+                    (code.text or "") if code is not None else "",
+                )
                 return wsman.response(request, "<rsp:SignalResponse/>")
         if action == "Receive":
             desired = request.body.find("rsp:DesiredStream", wsman.NS) if request.body is not None else None
-            command_id = desired.get("CommandId") if desired is not None else None
-            if command_id and host.delay > 0:
+            receive_id: str | None = desired.get("CommandId") if desired is not None else None
+            if receive_id and host.delay > 0:
                 # A slow server: the wait is outside the shell lock and ends early at shutdown.
                 if self._stopping.wait(host.delay):
                     raise _Hung()
             with session.lock:
-                data, done = session.receive(command_id)
-            if not command_id and not data:
+                data, done = session.receive(receive_id)
+            if not receive_id and not data:
                 # Nothing for the pool: real WinRM long-polls, then faults with OperationTimeout,
                 # which pypsrp retries silently.  A short poll keeps tests fast.
                 if self._stopping.wait(min(request.operation_timeout or 1.0, 1.0)):
@@ -564,7 +572,7 @@ class EmulatedExchange:
                     "OperationTimeout.",
                     "w:TimedOut",
                 )
-            return wsman.receive_response(request, data, command_id, done)
+            return wsman.receive_response(request, data, receive_id, done)
         raise wsman.WSManError(
             wsman.FAULT_ACTION_NOT_SUPPORTED, f"The action {request.action} is not supported.", "a:ActionNotSupported"
         )

@@ -92,7 +92,9 @@ def parse_request(data: bytes) -> Request:
     header = root.find("s:Header", NS)
     body = root.find("s:Body", NS)
     if header is None or body is None:
-        raise WSManError(FAULT_INVALID_REQUEST, "The request is not a SOAP envelope.", "w:InvalidMessageInformationHeader")
+        raise WSManError(
+            FAULT_INVALID_REQUEST, "The request is not a SOAP envelope.", "w:InvalidMessageInformationHeader"
+        )
 
     def text(path: str) -> str:
         node = header.find(path, NS)
@@ -102,7 +104,9 @@ def parse_request(data: bytes) -> Request:
     selectors = {
         sel.get("Name", ""): (sel.text or "").strip() for sel in header.findall("wsman:SelectorSet/wsman:Selector", NS)
     }
-    options = {opt.get("Name", ""): (opt.text or "").strip() for opt in header.findall("wsman:OptionSet/wsman:Option", NS)}
+    options = {
+        opt.get("Name", ""): (opt.text or "").strip() for opt in header.findall("wsman:OptionSet/wsman:Option", NS)
+    }
     return Request(
         action=ACTIONS.get(action_uri, action_uri),
         message_id=text("wsa:MessageID"),
@@ -130,7 +134,7 @@ def _envelope(action_uri: str, relates_to: str, body: str) -> bytes:
         "</s:Header>"
         f"<s:Body>{body}</s:Body>"
         "</s:Envelope>"
-    ).encode("utf-8")
+    ).encode()
 
 
 def response(request: Request, body: str = "") -> bytes:
@@ -163,7 +167,9 @@ def create_response(request: Request, endpoint: str, shell_id: str, owner: str, 
 
 
 def command_response(request: Request, command_id: str) -> bytes:
-    return response(request, f"<rsp:CommandResponse><rsp:CommandId>{escape(command_id)}</rsp:CommandId></rsp:CommandResponse>")
+    return response(
+        request, f"<rsp:CommandResponse><rsp:CommandId>{escape(command_id)}</rsp:CommandId></rsp:CommandResponse>"
+    )
 
 
 def receive_response(request: Request, data: bytes, command_id: str | None, done: bool) -> bytes:

@@ -38,7 +38,9 @@ def open_checklist(path: str | Path) -> Checklist:
             if not _is_regular(st.st_mode):
                 raise ChecklistError(path, "is not a regular file")
             if st.st_size > MAX_CHECKLIST_BYTES:
-                raise ChecklistError(path, f"is {st.st_size:,} bytes, over the {MAX_CHECKLIST_BYTES // 2**20} MiB limit for a checklist")
+                raise ChecklistError(
+                    path, f"is {st.st_size:,} bytes, over the {MAX_CHECKLIST_BYTES // 2**20} MiB limit for a checklist"
+                )
             data = handle.read(MAX_CHECKLIST_BYTES + 1)
     except FileNotFoundError:
         raise ChecklistError(path, "no such file") from None

@@ -144,7 +144,9 @@ class Checklist(abc.ABC):
         edited = type(self)(self.path, data, self._disk_stamp)
         after = edited.rule_at(rule.position)
         if after.names != rule.names or after.review != wanted:
-            raise ChecklistError(self.path, "internal error: the edited review did not read back as written; file left unchanged")
+            raise ChecklistError(
+                self.path, "internal error: the edited review did not read back as written; file left unchanged"
+            )
         return edited
 
     def stigs_with_id(self, benchmark_id: str) -> list[StigInfo]:
@@ -191,11 +193,15 @@ class Checklist(abc.ABC):
             except FileNotFoundError:
                 now = None
             if now != self._disk_stamp:
-                raise ChecklistError(target, "changed on disk after cklauto read it; not overwritten", "run cklauto again")
+                raise ChecklistError(
+                    target, "changed on disk after cklauto read it; not overwritten", "run cklauto again"
+                )
         try:
             atomic.write_atomically(target, self.data)
         except OSError as exc:
-            raise ChecklistError(target, f"could not be saved: {exc.strerror or exc}", "the original is unchanged") from None
+            raise ChecklistError(
+                target, f"could not be saved: {exc.strerror or exc}", "the original is unchanged"
+            ) from None
         self._disk_stamp = _stamp(os.stat(target))
 
 
@@ -219,7 +225,9 @@ def check_writable(target: Path) -> None:
     except OSError as exc:
         raise ChecklistError(target, f"its folder cannot be examined: {exc.strerror}") from None
     if not fst.st_mode & 0o222 or not os.access(folder, os.W_OK | os.X_OK):
-        raise ChecklistError(target, f"its folder {folder} is read-only; not saved", "make the folder writable or use --output-dir")
+        raise ChecklistError(
+            target, f"its folder {folder} is read-only; not saved", "make the folder writable or use --output-dir"
+        )
 
 
 def _stamp(st: os.stat_result) -> tuple[int, int, int]:

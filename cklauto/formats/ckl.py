@@ -64,7 +64,7 @@ class CklChecklist(Checklist):
 
     def __init__(self, path: Path, data: bytes, disk_stamp: tuple[int, int, int] | None = None) -> None:
         super().__init__(path, data, disk_stamp)
-        self._istigs  # parse and check now: a checklist that opened is a valid one
+        _ = self._istigs  # parse and check now: a checklist that opened is a valid one
 
     @cached_property
     def _root(self) -> etree._Element:
@@ -157,7 +157,9 @@ class CklChecklist(Checklist):
             fragment = None
         after = self._read_rule(rule.stig, rule.position[1], fragment) if fragment is not None else None
         if after is None or after.names != rule.names or after.review != wanted:
-            raise ChecklistError(self.path, "internal error: the edited review did not read back as written; file left unchanged")
+            raise ChecklistError(
+                self.path, "internal error: the edited review did not read back as written; file left unchanged"
+            )
         edited = CklChecklist.__new__(CklChecklist)
         Checklist.__init__(edited, self.path, data, self._disk_stamp)
         return edited
@@ -225,7 +227,9 @@ class CklChecklist(Checklist):
                 continue
             tag = _FIELD_TAG[field]
             if tag not in spans:
-                raise ChecklistError(self.path, f"rule {rule.group_id} has no {tag.decode()} element; file left unchanged")
+                raise ChecklistError(
+                    self.path, f"rule {rule.group_id} has no {tag.decode()} element; file left unchanged"
+                )
             elem_start, content_start, content_end, elem_end = spans[tag]
             encoded = escape_xml_text(text).encode("utf-8")
             if content_start is None:  # <X/> or <X />
@@ -234,6 +238,7 @@ class CklChecklist(Checklist):
                 pieces += [self.data[cursor:elem_start], b"<" + tag + b">" + encoded + b"</" + tag + b">"]
                 cursor = elem_end
             else:
+                assert content_end is not None
                 pieces += [self.data[cursor:content_start], encoded]
                 cursor = content_end
         pieces.append(self.data[cursor:])
@@ -246,7 +251,9 @@ def _parse(path: Path, data: bytes) -> etree._Element:
         raise ChecklistError(path, "is UTF-16 encoded; STIG Viewer checklists are UTF-8", "re-save it as UTF-8")
     declared = _DECLARED_ENCODING.match(body)
     if declared and declared.group(1).lower() not in (b"utf-8", b"utf8"):
-        raise ChecklistError(path, f"declares encoding {declared.group(1).decode()!r}; only UTF-8 checklists are supported")
+        raise ChecklistError(
+            path, f"declares encoding {declared.group(1).decode()!r}; only UTF-8 checklists are supported"
+        )
     root_start = body.find(b"<CHECKLIST")
     # A DOCTYPE can only stand before the root element; refuse it before lxml sees it.
     if body.find(b"<!DOCTYPE", 0, root_start if root_start != -1 else len(body)) != -1:

@@ -45,7 +45,9 @@ class CklbChecklist(Checklist):
         try:
             self._doc = json.loads(self._text)
         except json.JSONDecodeError as exc:
-            raise ChecklistError(path, f"is not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})") from None
+            raise ChecklistError(
+                path, f"is not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"
+            ) from None
         except RecursionError:
             raise ChecklistError(path, "is not a checklist: JSON nested too deeply") from None
         _check_shape(path, self._doc)
@@ -86,7 +88,9 @@ class CklbChecklist(Checklist):
 
     def _read_rule(self, stig: StigInfo, index: int, raw: Any) -> Rule:
         if not isinstance(raw, dict):
-            raise ChecklistError(self.path, f"not a checklist: rule {index + 1} of {stig.benchmark_id} is not an object")
+            raise ChecklistError(
+                self.path, f"not a checklist: rule {index + 1} of {stig.benchmark_id} is not an object"
+            )
         group_id = _str(raw.get("group_id"))
         raw_status = _str(raw.get("status"))
         try:
@@ -105,7 +109,9 @@ class CklbChecklist(Checklist):
             group_id=group_id,
             rule_id=_str(raw.get("rule_id_src")) or _str(raw.get("rule_id")),
             rule_version=_str(raw.get("rule_version")),
-            legacy_ids=tuple(x.strip() for x in legacy if isinstance(x, str) and x.strip()) if isinstance(legacy, list) else (),
+            legacy_ids=tuple(x.strip() for x in legacy if isinstance(x, str) and x.strip())
+            if isinstance(legacy, list)
+            else (),
             title=_str(raw.get("rule_title")),
             review=Review(
                 status=status,
@@ -191,7 +197,7 @@ def _member_spans(text: str, start: int) -> dict[str, tuple[int, int]]:
 
 
 def _item_spans(text: str, start: int) -> list[tuple[int, int]]:
-    spans = []
+    spans: list[tuple[int, int]] = []
     index = _skip_ws(text, start + 1)
     if text[index] == "]":
         return spans

@@ -207,7 +207,7 @@ def _fetch(settings: ConnectionSettings) -> FetchResult:
         settings.username or "(default credentials)",
         configuration,
     )
-    pool_kwargs = {} if winrm else {"configuration_name": EXCHANGE_CONFIGURATION}
+    pool_kwargs: dict[str, Any] = {} if winrm else {"configuration_name": EXCHANGE_CONFIGURATION}
     wsman = _wsman(settings)
     pool = RunspacePool(wsman, **pool_kwargs)
     try:
@@ -382,7 +382,7 @@ def _scrub(text: str, settings: ConnectionSettings) -> str:
     return text
 
 
-def _short(exc: BaseException, limit: int = 200) -> str:
+def _short(exc: object, limit: int = 200) -> str:
     text = _one_line(str(exc)) or type(exc).__name__
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
@@ -446,9 +446,13 @@ def _translate(exc: BaseException, settings: ConnectionSettings) -> RemoteError:
             "check the server name, the port and any firewall",
         )
     if isinstance(exc, requests.exceptions.ReadTimeout):
-        return err("timeout", f"no answer from {url} within the read timeout", "the server is slow or hung; raise --timeout")
+        return err(
+            "timeout", f"no answer from {url} within the read timeout", "the server is slow or hung; raise --timeout"
+        )
     if isinstance(exc, (requests.exceptions.ChunkedEncodingError, requests.exceptions.ContentDecodingError)):
-        return err("protocol", f"truncated or undecodable answer from {url}", "check the server and any proxy in between")
+        return err(
+            "protocol", f"truncated or undecodable answer from {url}", "check the server and any proxy in between"
+        )
     if isinstance(exc, requests.exceptions.ConnectionError):
         cause = _caused_by(exc)
         if "refused" in cause.lower():
@@ -506,8 +510,14 @@ def _translate(exc: BaseException, settings: ConnectionSettings) -> RemoteError:
     if isinstance(exc, OSError):
         text = str(exc)
         if "CA certificate bundle" in text:
-            return err("tls", f"cannot use the CA bundle {settings.ca_bundle!r}", "check the --ca-bundle path (a PEM file)")
+            return err(
+                "tls", f"cannot use the CA bundle {settings.ca_bundle!r}", "check the --ca-bundle path (a PEM file)"
+            )
         if "certificate file" in text or "key file" in text:
-            return err("auth", "cannot use the client certificate or its key", "check the certificate and key paths (PEM files)")
+            return err(
+                "auth",
+                "cannot use the client certificate or its key",
+                "check the certificate and key paths (PEM files)",
+            )
         return err("connection", f"cannot reach {url}: {_short(exc, 160)}", None)
     return err("protocol", f"unexpected {type(exc).__name__} while talking to {url}: {_short(exc, 160)}", None)

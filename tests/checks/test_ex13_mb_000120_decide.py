@@ -82,7 +82,14 @@ def test_zero_connectors_summary_is_plain():
 
 def test_reasons_say_what_was_found_and_expected():
     decision = decide(
-        [sc("E", ""), sc("N", None), sc("W", "  "), sc("D", "fabrikam.com"), sc("X", "*.contoso.mil"), sc("OK", "contoso.mil")],
+        [
+            sc("E", ""),
+            sc("N", None),
+            sc("W", "  "),
+            sc("D", "fabrikam.com"),
+            sc("X", "*.contoso.mil"),
+            sc("OK", "contoso.mil"),
+        ],
         ["contoso.mil"],
     )
     reasons = {v.connector.name: v.reason for v in decision.verdicts}

@@ -86,7 +86,9 @@ def test_zero_connectors_says_so_instead_of_table():
     text = render([])
     assert "\nNo Send connectors are configured.\n" in text
     assert "----" not in text
-    assert text.endswith("Result: NotAFinding. No Send connectors are configured, so none lacks the required TlsDomain.")
+    assert text.endswith(
+        "Result: NotAFinding. No Send connectors are configured, so none lacks the required TlsDomain."
+    )
 
 
 def test_note_is_optional_and_folded_to_one_line():
@@ -133,7 +135,12 @@ def test_source_kind_is_checked():
 
 
 def test_each_non_compliant_connector_named_with_fix():
-    connectors = [sc("Alpha", None), sc("Beta", ""), sc("Gamma", "fabrikam.com", identity="Gamma Id"), sc("Ok", "contoso.mil")]
+    connectors = [
+        sc("Alpha", None),
+        sc("Beta", ""),
+        sc("Gamma", "fabrikam.com", identity="Gamma Id"),
+        sc("Ok", "contoso.mil"),
+    ]
     text = render(connectors)
     assert '[Open] "Alpha": TlsDomain is empty ($null)' in text
     assert '[Open] "Beta": TlsDomain is empty;' in text
@@ -153,9 +160,14 @@ def test_fix_uses_first_accepted_domain():
 
 
 def test_fix_command_quotes_for_powershell():
-    assert fix_command("O'Brien's", "contoso.mil") == "Set-SendConnector -Identity 'O''Brien''s' -TlsDomain 'contoso.mil'"
-    assert fix_command("a\u2019b", "contoso.mil") == "Set-SendConnector -Identity 'a\u2019\u2019b' -TlsDomain 'contoso.mil'"
-    assert fix_command("$(calc) `x` \"y\"", "contoso.mil") == (
+    assert (
+        fix_command("O'Brien's", "contoso.mil") == "Set-SendConnector -Identity 'O''Brien''s' -TlsDomain 'contoso.mil'"
+    )
+    assert (
+        fix_command("a\u2019b", "contoso.mil")
+        == "Set-SendConnector -Identity 'a\u2019\u2019b' -TlsDomain 'contoso.mil'"
+    )
+    assert fix_command('$(calc) `x` "y"', "contoso.mil") == (
         "Set-SendConnector -Identity '$(calc) `x` \"y\"' -TlsDomain 'contoso.mil'"
     )
 
@@ -188,9 +200,7 @@ def test_table_alignment_with_unicode_names():
     assert lines[4] == "e\u0301t\u00e9" + " " * 12 + "x" + " " * 14 + "a"
 
     def width(s: str) -> int:
-        return sum(
-            0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s
-        )
+        return sum(0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
 
     # The third column starts at the same display column on every line that has it.
     starts = set()
@@ -262,7 +272,12 @@ def test_other_text_is_not_recognised(text):
 @settings(max_examples=200, deadline=None)
 @given(
     st.lists(
-        st.builds(sc, st.text(min_size=1, max_size=15), st.one_of(st.none(), st.text(max_size=15)), st.text(min_size=1, max_size=15)),
+        st.builds(
+            sc,
+            st.text(min_size=1, max_size=15),
+            st.one_of(st.none(), st.text(max_size=15)),
+            st.text(min_size=1, max_size=15),
+        ),
         max_size=6,
     ),
     st.one_of(st.none(), st.text(max_size=40)),
@@ -339,4 +354,6 @@ def test_very_long_all_compliant_text():
     assert len(text) <= 32767
     assert "(Command output table and the 600 compliant Send connectors left out" in text
     assert "none is non-compliant.)" in text
-    assert text.endswith("Result: NotAFinding. 600 of 600 Send connectors have TlsDomain set to the internal SMTP domain.")
+    assert text.endswith(
+        "Result: NotAFinding. 600 of 600 Send connectors have TlsDomain set to the internal SMTP domain."
+    )

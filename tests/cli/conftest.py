@@ -45,8 +45,20 @@ class Site:
 
     def base_args(self, *extra: str) -> list[str]:
         return [
-            "run", "--domain", DOMAIN, "--inventory", str(self.inventory), "--auth", "basic",
-            "--username", USER, "--ca-bundle", self.emu.ca_path, "--timeout", "10", *extra,
+            "run",
+            "--domain",
+            DOMAIN,
+            "--inventory",
+            str(self.inventory),
+            "--auth",
+            "basic",
+            "--username",
+            USER,
+            "--ca-bundle",
+            self.emu.ca_path,
+            "--timeout",
+            "10",
+            *extra,
         ]
 
     def invoke(self, *args: str, env: dict[str, str] | None = None) -> Result:
@@ -67,6 +79,9 @@ def site(tmp_path: Path) -> Iterator[Site]:
     for sample in sorted(SAMPLES.glob("*.ckl*")):
         shutil.copyfile(sample, folder / sample.name)
     names = ["ex01.contoso.mil", "ex02.contoso.mil", "ex03.contoso.mil", "ex04.contoso.mil", "ex05.contoso.mil"]
-    hosts = [HostBehavior(name=n, connectors=[dict(c) for c in (NONCOMPLIANT if n.startswith("ex03") else COMPLIANT)]) for n in names]
+    hosts = [
+        HostBehavior(name=n, connectors=[dict(c) for c in (NONCOMPLIANT if n.startswith("ex03") else COMPLIANT)])
+        for n in names
+    ]
     with EmulatedExchange(hosts, tls=True, auth="basic", users={USER: PASSWORD}) as emu:
         yield Site(folder=folder, emu=emu, inventory=write_inventory(tmp_path / "hosts.csv", emu, names), tmp=tmp_path)

@@ -24,8 +24,27 @@ def test_signal_mid_batch_stops_new_hosts_and_keeps_finished_writes(site: Site, 
         site.emu.behavior(name).delay = 1.0  # each host answers after about a second
     before = site.snapshot()
     report = site.tmp / "report.json"
-    args = [sys.executable, "-m", "cklauto", "run", str(site.folder), "--domain", DOMAIN, "--inventory", str(site.inventory),
-            "--auth", "basic", "--username", USER, "--ca-bundle", site.emu.ca_path, "--jobs", "1", "--report", str(report)]
+    args = [
+        sys.executable,
+        "-m",
+        "cklauto",
+        "run",
+        str(site.folder),
+        "--domain",
+        DOMAIN,
+        "--inventory",
+        str(site.inventory),
+        "--auth",
+        "basic",
+        "--username",
+        USER,
+        "--ca-bundle",
+        site.emu.ca_path,
+        "--jobs",
+        "1",
+        "--report",
+        str(report),
+    ]
     env = {**os.environ, "CKLAUTO_PASSWORD": PASSWORD}
     proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=Path.cwd())
     deadline = time.monotonic() + 30

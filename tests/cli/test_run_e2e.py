@@ -61,15 +61,33 @@ def test_ntlm_with_message_encryption_over_http(tmp_path: Path, copy_of) -> None
     from tests.cli.conftest import COMPLIANT
 
     path = copy_of(Path("sample_ckl/ex01.contoso.mil.ckl").resolve())
-    with EmulatedExchange([HostBehavior("ex01.contoso.mil", connectors=COMPLIANT)], tls=False, auth="ntlm",
-                          users={USER: PASSWORD}) as emu:
+    with EmulatedExchange(
+        [HostBehavior("ex01.contoso.mil", connectors=COMPLIANT)], tls=False, auth="ntlm", users={USER: PASSWORD}
+    ) as emu:
         from click.testing import CliRunner
 
         from cklauto.cli import main
 
-        result = CliRunner().invoke(main, [
-            "run", str(path), "--domain", DOMAIN, "--server", "127.0.0.1", "--port", str(emu.port_of("ex01.contoso.mil")),
-            "--no-ssl", "--auth", "ntlm", "--username", USER], env={"CKLAUTO_PASSWORD": PASSWORD}, catch_exceptions=False)
+        result = CliRunner().invoke(
+            main,
+            [
+                "run",
+                str(path),
+                "--domain",
+                DOMAIN,
+                "--server",
+                "127.0.0.1",
+                "--port",
+                str(emu.port_of("ex01.contoso.mil")),
+                "--no-ssl",
+                "--auth",
+                "ntlm",
+                "--username",
+                USER,
+            ],
+            env={"CKLAUTO_PASSWORD": PASSWORD},
+            catch_exceptions=False,
+        )
     assert result.exit_code == 0, result.output
     assert review(path).status is Status.NOT_A_FINDING
 
@@ -255,8 +273,9 @@ def test_person_set_status_is_reported_and_skip_reviewed_leaves_it(site: Site) -
     target = site.checklist("ex01")
     checklist = open_checklist(target)
     rule = find_target_rule(checklist)
-    checklist.with_review(rule, status=Status.OPEN, finding_details="Checked by hand on 2026-10-01 by J. Smith",
-                          comments="see ticket 42").save()
+    checklist.with_review(
+        rule, status=Status.OPEN, finding_details="Checked by hand on 2026-10-01 by J. Smith", comments="see ticket 42"
+    ).save()
     original = target.read_bytes()
     skipped = site.invoke(*site.base_args(str(target), "--skip-reviewed"))
     assert skipped.exit_code == 0 and "skipped" in skipped.output
@@ -288,17 +307,54 @@ def test_evidence_file_instead_of_a_connection(site: Site) -> None:
 
 
 def test_password_on_the_command_line_warns(site: Site) -> None:
-    result = site.invoke(*site.base_args(str(site.checklist("ex01")), "--password", PASSWORD), env={"CKLAUTO_PASSWORD": ""})
+    result = site.invoke(
+        *site.base_args(str(site.checklist("ex01")), "--password", PASSWORD), env={"CKLAUTO_PASSWORD": ""}
+    )
     assert "Warning: --password is visible" in result.output
     assert result.output.count(PASSWORD) == 0
 
 
 def test_inventory_domain_column_overrides(site: Site) -> None:
     inventory = write_inventory(site.tmp / "inv.csv", site.emu, ["ex01.contoso.mil"])
-    inventory.write_text(inventory.read_text().replace("host,server,port", "host,server,port,domain").replace(
-        f"{site.emu.port_of('ex01.contoso.mil')}\n", f"{site.emu.port_of('ex01.contoso.mil')},other.mil\n"))
+    inventory.write_text(
+        inventory.read_text()
+        .replace("host,server,port", "host,server,port,domain")
+        .replace(f"{site.emu.port_of('ex01.contoso.mil')}\n", f"{site.emu.port_of('ex01.contoso.mil')},other.mil\n")
+    )
     args = site.base_args(str(site.checklist("ex01")))
     args[args.index("--inventory") + 1] = str(inventory)
     result = site.invoke(*args)
     assert result.exit_code == 0, result.output
     assert review(site.checklist("ex01")).status is Status.OPEN  # contoso.mil connectors vs other.mil
+
+
+def test_winrm_endpoint_with_the_exchange_snapin(site: Site) -> None:
+    target = site.checklist("ex03")
+    result = site.invoke(*site.base_args(str(target), "--endpoint", "winrm"))
+    assert result.exit_code == 0, result.output
+    got = review(target)
+    assert got.status is Status.OPEN
+    assert "/wsman" in got.finding_details
+    assert "Add-PSSnapin" in site.emu.stats("ex03.contoso.mil").commands
+
+
+EVIDENCE_DATA = Path(__file__).resolve().parents[1] / "evidence" / "data"
+
+
+def test_clixml_evidence_through_the_cli(site: Site) -> None:
+    sample = EVIDENCE_DATA / "export_clixml_ps51_utf16le.xml"
+    target = site.checklist("ex02")
+    result = site.invoke("run", str(target), "--domain", DOMAIN, "--evidence", str(sample))
+    assert result.exit_code == 0, result.output
+    got = review(target)
+    assert got.status in (Status.OPEN, Status.NOT_A_FINDING)
+    assert "CLIXML" in got.finding_details and sample.name in got.finding_details
+
+
+def test_hostile_evidence_is_refused_and_the_checklist_kept(site: Site) -> None:
+    target = site.checklist("ex02")
+    original = target.read_bytes()
+    result = site.invoke("run", str(target), "--domain", DOMAIN, "--evidence", str(EVIDENCE_DATA / "doctype_xxe.xml"))
+    assert result.exit_code == 1
+    assert "doctype_xxe.xml" in result.output
+    assert target.read_bytes() == original

@@ -5,12 +5,13 @@ from __future__ import annotations
 import re
 
 import pytest
-from .create_helpers import RELEASES, counting_uuids, istig_to_xccdf, reference_file, reset_answers, xccdf_path
 from lxml import etree
 
 from cklauto.create import AssetSpec, load_benchmark, new_ckl, new_multi_ckl
 from cklauto.errors import ConfigError
 from cklauto.xccdf import parse_benchmark
+
+from .create_helpers import RELEASES, counting_uuids, istig_to_xccdf, reference_file, reset_answers, xccdf_path
 
 ASSET = AssetSpec(host_name="EXMBX01", fqdn="exmbx01.example.mil", ip="10.0.0.5")
 
@@ -87,9 +88,24 @@ def test_no_trailing_newline_no_self_closing_no_quote_entities(v2r3_ckl):
 
 def test_tab_indentation_depths(v2r3_ckl):
     depth = {
-        "ASSET": 1, "ROLE": 2, "TARGET_KEY": 2, "STIGS": 1, "iSTIG": 2, "STIG_INFO": 3, "SI_DATA": 4,
-        "SID_NAME": 5, "SID_DATA": 5, "VULN": 3, "STIG_DATA": 4, "VULN_ATTRIBUTE": 5, "ATTRIBUTE_DATA": 5,
-        "STATUS": 4, "FINDING_DETAILS": 4, "COMMENTS": 4, "SEVERITY_OVERRIDE": 4, "SEVERITY_JUSTIFICATION": 4,
+        "ASSET": 1,
+        "ROLE": 2,
+        "TARGET_KEY": 2,
+        "STIGS": 1,
+        "iSTIG": 2,
+        "STIG_INFO": 3,
+        "SI_DATA": 4,
+        "SID_NAME": 5,
+        "SID_DATA": 5,
+        "VULN": 3,
+        "STIG_DATA": 4,
+        "VULN_ATTRIBUTE": 5,
+        "ATTRIBUTE_DATA": 5,
+        "STATUS": 4,
+        "FINDING_DETAILS": 4,
+        "COMMENTS": 4,
+        "SEVERITY_OVERRIDE": 4,
+        "SEVERITY_JUSTIFICATION": 4,
     }
     # Text never holds a raw "<", so emptying every text leaves only the structural lines.
     skeleton = re.sub(r"<(\w+)>[^<]*</\1>", r"<\1></\1>", v2r3_ckl.decode("utf-8"))
@@ -108,7 +124,7 @@ def test_raw_utf8_not_character_references(v2r3):
 
 
 def test_host_with_markup_characters_is_escaped_like_stig_viewer(v2r3, ckl_schema):
-    out = new_ckl(v2r3, AssetSpec(host_name='EX<&>"\'01'))
+    out = new_ckl(v2r3, AssetSpec(host_name="EX<&>\"'01"))
     assert b"<HOST_NAME>EX&lt;&amp;&gt;\"'01</HOST_NAME>" in out
     root = etree.fromstring(out)
     assert root.findtext("ASSET/HOST_NAME") == "EX<&>\"'01"
@@ -130,7 +146,9 @@ def test_asset_matches_skeleton(v2r3_ckl):
 def test_several_ips_and_macs_are_one_per_line(v2r3, ckl_schema):
     out = new_ckl(
         v2r3,
-        AssetSpec(host_name="EXMBX01", ip="10.1.11.12\n192.168.1.50, 172.16.0.23", mac="00:11:22:aa:bb:cc 00-11-22-AA-BB-CD"),
+        AssetSpec(
+            host_name="EXMBX01", ip="10.1.11.12\n192.168.1.50, 172.16.0.23", mac="00:11:22:aa:bb:cc 00-11-22-AA-BB-CD"
+        ),
     )
     assert b"<HOST_IP>10.1.11.12\n192.168.1.50\n172.16.0.23</HOST_IP>" in out
     assert b"<HOST_MAC>00:11:22:aa:bb:cc\n00-11-22-AA-BB-CD</HOST_MAC>" in out
@@ -210,8 +228,17 @@ def test_stig_info_order_and_values(v2r3_ckl):
         for si in root.iter("SI_DATA")
     ]
     assert [name for name, _ in info] == [
-        "version", "classification", "customname", "stigid", "description", "filename",
-        "releaseinfo", "title", "uuid", "notice", "source",
+        "version",
+        "classification",
+        "customname",
+        "stigid",
+        "description",
+        "filename",
+        "releaseinfo",
+        "title",
+        "uuid",
+        "notice",
+        "source",
     ]
     values = dict(info)
     assert values["customname"] is None  # written with no SID_DATA at all
@@ -328,16 +355,16 @@ def test_same_shape_as_rhel9_sample(v2r3_ckl):
 def test_multi_stig_ckl(ckl_schema):
     v2r1 = load_benchmark(xccdf_path("V2R1"))
     # A second, distinct STIG: same content under another id (the XCCDF text is otherwise real).
-    other_xml = xccdf_path("V2R3").read_bytes().replace(
-        b'id="MS_Exchange_2013_Mailbox_STIG"', b'id="Other_STIG"', 1
-    )
+    other_xml = xccdf_path("V2R3").read_bytes().replace(b'id="MS_Exchange_2013_Mailbox_STIG"', b'id="Other_STIG"', 1)
     other = parse_benchmark(other_xml, "U_Other_STIG_V1R1_Manual-xccdf.xml")
     out = new_multi_ckl([v2r1, other], ASSET, uuid_factory=counting_uuids())
     root = etree.fromstring(out)
     assert ckl_schema.validate(root), ckl_schema.error_log
     istigs = root.findall("STIGS/iSTIG")
     assert [len(i.findall("VULN")) for i in istigs] == [70, 70]
-    stigids = [next(si.findtext("SID_DATA") for si in i.iter("SI_DATA") if si.findtext("SID_NAME") == "stigid") for i in istigs]
+    stigids = [
+        next(si.findtext("SID_DATA") for si in i.iter("SI_DATA") if si.findtext("SID_NAME") == "stigid") for i in istigs
+    ]
     assert stigids == ["MS_Exchange_2013_Mailbox_STIG", "Other_STIG"]
     assert len(root.findall("ASSET")) == 1
 

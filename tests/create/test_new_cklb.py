@@ -7,11 +7,12 @@ import json
 import uuid
 
 import pytest
-from .create_helpers import cklb_stig_to_xccdf, counting_uuids, key_paths, reference_file, xccdf_path
 
 from cklauto.create import AssetSpec, load_benchmark, new_cklb, new_multi_cklb
 from cklauto.errors import ConfigError
 from cklauto.xccdf import parse_benchmark
+
+from .create_helpers import cklb_stig_to_xccdf, counting_uuids, key_paths, reference_file, xccdf_path
 
 ASSET = AssetSpec(host_name="EXMBX01", fqdn="exmbx01.example.mil", ip="10.0.0.5")
 SV3_SAMPLE = "cklb/sv3_Splunk8x-Linux-V1R5_New-Checklist.cklb"
@@ -45,9 +46,18 @@ def test_content(v2r3, v2r3_cklb):
     assert doc["id"] == "00000000-0000-4000-8000-000000000000"
     assert (doc["active"], doc["mode"], doc["has_path"], doc["cklb_version"]) == (False, 2, True, "1.0")
     assert doc["target_data"] == {
-        "target_type": "Computing", "host_name": "EXMBX01", "ip_address": "10.0.0.5", "mac_address": "",
-        "fqdn": "exmbx01.example.mil", "comments": "", "role": "Member Server", "is_web_database": False,
-        "technology_area": "Exchange Server", "web_db_site": "", "web_db_instance": "", "classification": None,
+        "target_type": "Computing",
+        "host_name": "EXMBX01",
+        "ip_address": "10.0.0.5",
+        "mac_address": "",
+        "fqdn": "exmbx01.example.mil",
+        "comments": "",
+        "role": "Member Server",
+        "is_web_database": False,
+        "technology_area": "Exchange Server",
+        "web_db_site": "",
+        "web_db_instance": "",
+        "classification": None,
     }
     [stig] = doc["stigs"]
     assert stig["stig_name"] == "Microsoft Exchange 2013 Mailbox Server Security Technical Implementation Guide"
@@ -69,7 +79,9 @@ def test_exchange_rule(v2r3_cklb):
     assert discussion.startswith("The Simple Mail Transfer Protocol (SMTP) connector")
     assert rule == {
         "group_id_src": "V-207290",
-        "group_tree": [{"id": "V-207290", "title": "SRG-APP-000219", "description": "<GroupDescription></GroupDescription>"}],
+        "group_tree": [
+            {"id": "V-207290", "title": "SRG-APP-000219", "description": "<GroupDescription></GroupDescription>"}
+        ],
         "group_id": "V-207290",
         "severity": "medium",
         "group_title": "Exchange internal Send connectors must require encryption.",  # SV3 quirk: rule title
@@ -152,8 +164,13 @@ def test_byte_identical_to_real_sv3_checklist(name):
         uuids += stig_uuids
     target = real["target_data"]
     spec = AssetSpec(
-        host_name=target["host_name"], fqdn=target["fqdn"], ip=target["ip_address"], mac=target["mac_address"],
-        role=target["role"], tech_area=target["technology_area"], comment=target["comments"],
+        host_name=target["host_name"],
+        fqdn=target["fqdn"],
+        ip=target["ip_address"],
+        mac=target["mac_address"],
+        role=target["role"],
+        tech_area=target["technology_area"],
+        comment=target["comments"],
     )
     feed = iter(uuids)
     generated = new_multi_cklb(benchmarks, spec, title=real["title"], uuid_factory=lambda: next(feed))

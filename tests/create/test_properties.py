@@ -5,13 +5,14 @@ from __future__ import annotations
 import json
 import unicodedata
 
-from .create_helpers import counting_uuids
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
 from cklauto.create import AssetSpec, new_ckl, new_cklb
 from cklauto.errors import ConfigError
+
+from .create_helpers import counting_uuids
 
 # "Valid text": no control characters (Cc), no surrogates (Cs), no XML non-characters.
 _text_chars = st.characters(blacklist_categories=("Cc", "Cs"), blacklist_characters="\ufffe\uffff")

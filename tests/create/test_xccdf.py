@@ -3,22 +3,23 @@
 from __future__ import annotations
 
 import pytest
-from .create_helpers import RELEASES, xccdf_path
 
 from cklauto.errors import XccdfError
 from cklauto.xccdf import load_benchmark, parse_benchmark, split_pseudo_tags
 
+from .create_helpers import RELEASES, xccdf_path
+
 MINIMAL = (
     '<?xml version="1.0" encoding="UTF-8"?>'
     '<Benchmark xmlns="http://checklists.nist.gov/xccdf/1.1" xmlns:dc="http://purl.org/dc/elements/1.1/" id="T_STIG">'
-    "<title>T</title><plain-text id=\"release-info\">Release: 1 Benchmark Date: 1 Jan 2024</plain-text>"
+    '<title>T</title><plain-text id="release-info">Release: 1 Benchmark Date: 1 Jan 2024</plain-text>'
     "<version>1</version>{groups}</Benchmark>"
 )
 GROUP = (
     '<Group id="V-1"><title>SRG-1</title><Rule id="SV-1r1_rule" severity="low" weight="10.0">'
     "<version>T-1</version><title>Rule one</title>"
     "<description>&lt;VulnDiscussion&gt;x&lt;/VulnDiscussion&gt;</description>"
-    "<check system=\"C-1\"><check-content>c</check-content></check></Rule></Group>"
+    '<check system="C-1"><check-content>c</check-content></check></Rule></Group>'
 )
 
 
@@ -60,8 +61,17 @@ def test_v2r3_exchange_rule(v2r3):
     assert "Set-SendConnector -Identity <'IdentityName'> -TlsDomain <'SMTP Domain'>" in rule.fix_text
     assert rule.discussion.startswith("The Simple Mail Transfer Protocol (SMTP) connector")
     assert rule.discussion.endswith("read or modify messages between servers.")
-    for empty in ("false_positives", "false_negatives", "mitigations", "severity_override_guidance",
-                  "potential_impacts", "third_party_tools", "mitigation_control", "responsibility", "ia_controls"):
+    for empty in (
+        "false_positives",
+        "false_negatives",
+        "mitigations",
+        "severity_override_guidance",
+        "potential_impacts",
+        "third_party_tools",
+        "mitigation_control",
+        "responsibility",
+        "ia_controls",
+    ):
         assert getattr(rule, empty) == ""
 
 
@@ -88,8 +98,13 @@ def test_cr_in_markup_is_left_alone():
 
 
 def test_pseudo_tags_are_split_verbatim():
-    text = "<VulnDiscussion>a &quot;b&quot; <SMTP Domain> &lt;c&gt;\n</VulnDiscussion><Documentable>false</Documentable>"
-    assert split_pseudo_tags(text) == {"VulnDiscussion": 'a &quot;b&quot; <SMTP Domain> &lt;c&gt;\n', "Documentable": "false"}
+    text = (
+        "<VulnDiscussion>a &quot;b&quot; <SMTP Domain> &lt;c&gt;\n</VulnDiscussion><Documentable>false</Documentable>"
+    )
+    assert split_pseudo_tags(text) == {
+        "VulnDiscussion": "a &quot;b&quot; <SMTP Domain> &lt;c&gt;\n",
+        "Documentable": "false",
+    }
 
 
 def test_plain_description_is_the_discussion():
@@ -117,7 +132,9 @@ HOSTILE = {
     "truncated": MINIMAL.format(groups=GROUP).encode()[:300],
     "doctype_xxe": (
         b'<?xml version="1.0"?><!DOCTYPE Benchmark [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
-        + MINIMAL.format(groups=GROUP.replace("<title>SRG-1</title>", "<title>&xxe;</title>")).split("?>", 1)[1].encode()
+        + MINIMAL.format(groups=GROUP.replace("<title>SRG-1</title>", "<title>&xxe;</title>"))
+        .split("?>", 1)[1]
+        .encode()
     ),
     "billion_laughs": (
         b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;">]>'

@@ -38,7 +38,9 @@ def invoke(wsman: WSMan, configuration: str = "Microsoft.Exchange"):
         ("drop", "Command", requests.exceptions.ConnectionError),
     ],
 )
-def test_transport_faults_raise_what_pypsrp_raises(emulator: EmulatedExchange, fail: str, fail_on: str, expected) -> None:
+def test_transport_faults_raise_what_pypsrp_raises(
+    emulator: EmulatedExchange, fail: str, fail_on: str, expected
+) -> None:
     emulator.behavior(DEFAULT_HOST).fail = fail
     emulator.behavior(DEFAULT_HOST).fail_on = fail_on
     with pytest.raises(expected) as info:

@@ -30,7 +30,13 @@ def test_load_a_valid_hosts_file(tmp_path: Path) -> None:
             "auth": "ntlm",
             "users": {"CONTOSO\\svc-stig": "pw"},
             "hosts": [
-                {"name": "ex01.contoso.mil", "port": 0, "connectors": [{"Name": "A", "TlsDomain": None}], "fail": None, "delay": 0},
+                {
+                    "name": "ex01.contoso.mil",
+                    "port": 0,
+                    "connectors": [{"Name": "A", "TlsDomain": None}],
+                    "fail": None,
+                    "delay": 0,
+                },
                 {"name": "ex02.contoso.mil", "fail": "hang", "fail_on": "Receive", "delay": 1.5},
             ],
         },
@@ -74,7 +80,9 @@ def test_missing_hosts_file(tmp_path: Path) -> None:
 
 
 def test_serve_until_stopped_prints_urls_and_ca_then_serves(tmp_path: Path) -> None:
-    hosts, options = load_hosts_file(write(tmp_path, {"hosts": [{"name": "ex01.contoso.mil", "connectors": [{"Name": "A"}]}]}))
+    hosts, options = load_hosts_file(
+        write(tmp_path, {"hosts": [{"name": "ex01.contoso.mil", "connectors": [{"Name": "A"}]}]})
+    )
     emu = EmulatedExchange(hosts, **options)
     out = io.StringIO()
     stop = threading.Event()
@@ -86,8 +94,15 @@ def test_serve_until_stopped_prints_urls_and_ca_then_serves(tmp_path: Path) -> N
     lines = out.getvalue().splitlines()
     port = emu.port_of("ex01.contoso.mil")
     assert lines == [f"ex01.contoso.mil\thttps://127.0.0.1:{port}/PowerShell\tport={port}", f"ca\t{emu.ca_path}"]
-    wsman = WSMan("127.0.0.1", port=port, path="PowerShell", auth="basic", username="CONTOSO\\svc-stig",
-                  password="P@ssw0rd!", cert_validation=emu.ca_path)
+    wsman = WSMan(
+        "127.0.0.1",
+        port=port,
+        path="PowerShell",
+        auth="basic",
+        username="CONTOSO\\svc-stig",
+        password="P@ssw0rd!",
+        cert_validation=emu.ca_path,
+    )
     with wsman, RunspacePool(wsman, configuration_name="Microsoft.Exchange") as pool:
         ps = PowerShell(pool)
         ps.add_cmdlet("Get-SendConnector")

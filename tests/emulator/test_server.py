@@ -77,7 +77,9 @@ def test_fixed_ports_and_host_header_routing(emulator_factory) -> None:
     emu = emulator_factory([make_host("ex01.contoso.mil", port=port), make_host("ex02.contoso.mil")], tls=False)
     assert emu.port_of("ex01.contoso.mil") == port
     # One port can serve every host: the Host header picks which (seen in the Basic realm).
-    reply = requests.post(f"http://127.0.0.1:{port}/PowerShell", data=b"x", headers={"Host": "ex02.contoso.mil"}, timeout=5)
+    reply = requests.post(
+        f"http://127.0.0.1:{port}/PowerShell", data=b"x", headers={"Host": "ex02.contoso.mil"}, timeout=5
+    )
     assert reply.status_code == 401 and "ex02.contoso.mil" in reply.headers["WWW-Authenticate"]
     reply = requests.post(f"http://127.0.0.1:{port}/PowerShell", data=b"x", timeout=5)
     assert "ex01.contoso.mil" in reply.headers["WWW-Authenticate"]
@@ -85,7 +87,9 @@ def test_fixed_ports_and_host_header_routing(emulator_factory) -> None:
 
 
 def test_pypsrp_through_host_header_routing(emulator_factory) -> None:
-    emu = emulator_factory([make_host("ex01.contoso.mil"), HostBehavior("ex02.contoso.mil", connectors=[{"Name": "Two"}])], tls=False)
+    emu = emulator_factory(
+        [make_host("ex01.contoso.mil"), HostBehavior("ex02.contoso.mil", connectors=[{"Name": "Two"}])], tls=False
+    )
     kwargs = pypsrp_kwargs(emu, "ex01.contoso.mil", auth="basic", encryption="never")
     wsman = WSMan(kwargs.pop("server"), **kwargs)
     wsman.transport.session = None

@@ -36,7 +36,11 @@ def test_https_basic_select_object_gives_selected_custom_objects(emulator: Emula
         {"Name": "Outbound to Partner", "Identity": "Outbound to Partner", "TlsDomain": "partner.mil"},
         {"Name": "Outbound to Internet", "Identity": "Outbound to Internet", "TlsDomain": "*.contoso.mil"},
     ]
-    assert output[0].types == [f"Selected.{CONNECTOR_TYPE}", "System.Management.Automation.PSCustomObject", "System.Object"]
+    assert output[0].types == [
+        f"Selected.{CONNECTOR_TYPE}",
+        "System.Management.Automation.PSCustomObject",
+        "System.Object",
+    ]
     assert str(output[0]) == "@{Name=Outbound to Partner; Identity=Outbound to Partner; TlsDomain=partner.mil}"
     assert output[0].adapted_properties == {}
 
@@ -47,7 +51,15 @@ def test_plain_get_sendconnector_carries_adapted_properties(emulator_factory) ->
     legacy = output[1]
     assert legacy.types[0] == CONNECTOR_TYPE
     assert str(legacy) == "Legacy Relay"
-    assert set(legacy.adapted_properties) >= {"Name", "Identity", "TlsDomain", "AddressSpaces", "RequireTLS", "TlsAuthLevel", "Enabled"}
+    assert set(legacy.adapted_properties) >= {
+        "Name",
+        "Identity",
+        "TlsDomain",
+        "AddressSpaces",
+        "RequireTLS",
+        "TlsAuthLevel",
+        "Enabled",
+    }
     assert legacy.adapted_properties["TlsDomain"] is None  # <Nil>, not ""
     assert legacy.adapted_properties["RequireTLS"] is False
     assert output[0].adapted_properties["TlsDomain"] == "partner.mil"
@@ -61,7 +73,9 @@ def test_empty_connector_list(emulator_factory) -> None:
 
 def test_nested_identity_and_tls_domain_object(emulator_factory) -> None:
     host = make_host(
-        connectors=[{"Name": "A", "TlsDomain": {"Domain": "contoso.com", "Address": "*.contoso.com", "IncludeSubDomains": True}}],
+        connectors=[
+            {"Name": "A", "TlsDomain": {"Domain": "contoso.com", "Address": "*.contoso.com", "IncludeSubDomains": True}}
+        ],
         nested_identity=True,
     )
     emu = emulator_factory([host])
@@ -122,11 +136,17 @@ def test_winrm_endpoint_needs_the_snapin(emulator: EmulatedExchange) -> None:
 
 
 def test_large_output_spans_several_receives(emulator_factory) -> None:
-    connectors = [{"Name": f"Connector {i:04d}", "TlsDomain": f"d{i}.contoso.mil" if i % 2 else None} for i in range(1500)]
+    connectors = [
+        {"Name": f"Connector {i:04d}", "TlsDomain": f"d{i}.contoso.mil" if i % 2 else None} for i in range(1500)
+    ]
     emu = emulator_factory([make_host(connectors=connectors)])
     output, _ = run(pypsrp_kwargs(emu, DEFAULT_HOST))
     assert len(output) == 1500
-    assert output[-1].extended_properties == {"Name": "Connector 1499", "Identity": "Connector 1499", "TlsDomain": "d1499.contoso.mil"}
+    assert output[-1].extended_properties == {
+        "Name": "Connector 1499",
+        "Identity": "Connector 1499",
+        "TlsDomain": "d1499.contoso.mil",
+    }
 
 
 @pytest.mark.parametrize("auth", ["ntlm", "negotiate"])

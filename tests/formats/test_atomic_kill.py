@@ -50,9 +50,7 @@ def test_sigkill_mid_save_never_leaves_a_partial_checklist(tmp_path: Path) -> No
     for n, status in ((0, "NotAFinding"), (1, "Open")):
         from cklauto.model import Status
 
-        versions.add(
-            checklist.with_review(rule, status=Status(status), finding_details=(f"version {n} ") * 3000).data
-        )
+        versions.add(checklist.with_review(rule, status=Status(status), finding_details=(f"version {n} ") * 3000).data)
     rng = random.Random(84609)
     kills = 0
     for _ in range(12):

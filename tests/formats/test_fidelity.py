@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from cklauto.formats import CklChecklist, CklbChecklist, open_checklist
+from cklauto.formats import CklbChecklist, CklChecklist, open_checklist
 from cklauto.model import Status
 from tests.conftest import REFERENCE, reference_files
 
@@ -18,7 +18,7 @@ CKLB_FILES = reference_files("cklb")
 ALL_FILES = CKL_FILES + CKLB_FILES
 needs_reference = pytest.mark.skipif(not ALL_FILES, reason=f"reference checklists not found at {REFERENCE}")
 
-NEW_DETAILS = 'cklauto says: <b>&amp;</b> "quoted" \'single\' ünïcødé — 日本語 😀\nsecond line\ttab'
+NEW_DETAILS = "cklauto says: <b>&amp;</b> \"quoted\" 'single' ünïcødé — 日本語 😀\nsecond line\ttab"
 NEW_COMMENTS = "reviewed by J. Smith & team <ISSO>"
 
 
@@ -83,7 +83,9 @@ def test_edited_ckl_is_the_same_tree_but_for_the_three_review_fields(path: Path,
     copy = copy_of(path)
     checklist = open_checklist(copy)
     rule = _pick_rule(checklist)
-    checklist.with_review(rule, status=_other_status(rule.review.status), finding_details=NEW_DETAILS, comments="").save()
+    checklist.with_review(
+        rule, status=_other_status(rule.review.status), finding_details=NEW_DETAILS, comments=""
+    ).save()
     old_root = etree.fromstring(path.read_bytes())
     new_root = etree.fromstring(copy.read_bytes())
     old_nodes = list(old_root.iter())
@@ -106,7 +108,9 @@ def test_edited_ckl_still_validates_against_disa_schema(path: Path, copy_of) -> 
     copy = copy_of(path)
     checklist = open_checklist(copy)
     for rule in checklist.rules()[:3]:
-        checklist = checklist.with_review(rule, status=Status.OPEN, finding_details=NEW_DETAILS + "\x1b[31m\x00", comments="x")
+        checklist = checklist.with_review(
+            rule, status=Status.OPEN, finding_details=NEW_DETAILS + "\x1b[31m\x00", comments="x"
+        )
     checklist.save()
     document = etree.parse(str(copy))
     assert schema.validate(document), schema.error_log
@@ -158,7 +162,9 @@ def test_evaluate_stig_crlf_bom_layout_survives_an_edit(copy_of) -> None:
     # Structural line endings stay CRLF; only the replaced texts' own newlines go.
     replaced = rule.review.finding_details.count("\n") + rule.review.comments.count("\n")
     assert data.count(b"\r\n") == path.read_bytes().count(b"\r\n") - replaced
-    assert data.count(b"\n") - data.count(b"\r\n") == path.read_bytes().count(b"\n") - path.read_bytes().count(b"\r\n") + 1
+    assert (
+        data.count(b"\n") - data.count(b"\r\n") == path.read_bytes().count(b"\n") - path.read_bytes().count(b"\r\n") + 1
+    )
     assert b"<!--<Evaluate-STIG><version>1.2310.1</version></Evaluate-STIG>-->" in data
 
 

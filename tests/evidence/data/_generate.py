@@ -386,7 +386,7 @@ write(
 write(
     "clixml_error_stream.xml",
     "#< CLIXML\n"
-    f'<Objs {NS}><S S="Error">Get-SendConnector : The term \'Get-SendConnector\' is not recognized_x000D__x000A_</S></Objs>',
+    f"<Objs {NS}><S S=\"Error\">Get-SendConnector : The term 'Get-SendConnector' is not recognized_x000D__x000A_</S></Objs>",
 )
 # Random bytes that are neither UTF-8 nor Windows-1252 (0x81 and 0x8D are undefined in cp1252).
 write_bytes = (HERE / "garbage.bin").write_bytes
