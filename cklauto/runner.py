@@ -34,6 +34,8 @@ EXIT_USAGE = 2
 EXIT_OPEN = 3
 EXIT_INTERRUPTED = 130
 
+_TARGET_NAMES = frozenset(name.upper() for name in check.ALIASES)
+
 #: Where manual finding details that cklauto replaced are kept, below cklauto's own text.
 PREVIOUS_DETAILS_MARKER = "----- Finding details written before cklauto (kept verbatim) -----"
 
@@ -133,6 +135,8 @@ class _Item:
     output: Path
     port: int | None
     evidence: Path | None
+    rule_position: tuple[int, int]
+    disk_stamp: tuple[int, int, int] | None
 
 
 @dataclass
@@ -145,6 +149,7 @@ class _Query:
     evidence: Path | None
     items: list[_Item] = field(default_factory=list)
     per_org_domains: tuple[str, ...] | None = None
+    answer: object = None  # _Answer or CklautoError once the server has answered
 
 
 @dataclass(frozen=True)
@@ -162,40 +167,69 @@ def run(
     stop: threading.Event | None = None,
     on_progress: Callable[[int, int], None] | None = None,
 ) -> RunResult:
-    """Evaluate and write every checklist in ``files``; see the module docstring."""
+    """Evaluate and write every checklist in ``files``; see the module docstring.
+
+    Planning and asking overlap: a server is asked as soon as the first checklist naming it has
+    been read, while the rest of the files are still being read.  Answers are applied (and
+    files written) in this thread only, one at a time, so a stop request never interrupts a
+    write.
+    """
     stop = stop or threading.Event()
     rows: list[Row] = []
     queries: dict[tuple[object, ...], _Query] = {}
-    for path in files:
-        row = Row(checklist=str(path))
-        rows.append(row)
-        item = _plan_one(path, row, options, base_dirs)
-        if item is None:
-            continue
-        query = _query_for(item, options)
-        queries.setdefault(query.key, query).items.append(item)
-    ordered = list(queries.values())
-    log.debug("%d checklist(s), %d question(s) to ask", len(rows), len(ordered))
-    done = 0
-    total = len(ordered)
-    if on_progress:
-        on_progress(done, total)
-    for query, answer in _ask_all(ordered, options, stop):
-        if isinstance(answer, CklautoError):
-            for item in query.items:
-                _fail(item.row, answer)
-        else:
-            for item in query.items:
-                _apply(item, answer, query, options)
-        done += 1
+    asker = _Asker(options, stop)
+    progress = [0, 0]  # answered, asked
+
+    def report_progress() -> None:
         if on_progress:
-            on_progress(done, total)
-    interrupted = stop.is_set()
+            on_progress(progress[0], progress[1])
+
+    def take_answers(block: bool) -> None:
+        for query, answer in asker.answers(block=block):
+            query.answer = answer
+            for item in query.items:
+                _settle(item, query, options)
+            progress[0] += 1
+            report_progress()
+
+    report_progress()
+    try:
+        for path in files:
+            row = Row(checklist=str(path))
+            rows.append(row)
+            if stop.is_set():
+                continue
+            item = _plan_one(path, row, options, base_dirs)
+            if item is not None:
+                query = _query_for(item, options)
+                known = queries.get(query.key)
+                if known is None:
+                    queries[query.key] = known = query
+                    asker.ask(query)
+                    progress[1] += 1
+                    report_progress()
+                known.items.append(item)
+                if known.answer is not None:  # answered while later files were still being read
+                    _settle(item, known, options)
+            take_answers(block=False)
+        asker.no_more_questions()
+        while not stop.is_set() and progress[0] < progress[1]:
+            take_answers(block=True)
+    finally:
+        asker.no_more_questions()
     for row in rows:
         if row.outcome == "pending":
             row.outcome = "interrupted"
             row.error = "not checked: the run was interrupted"
-    return RunResult(rows=rows, interrupted=interrupted, queries=len(ordered))
+    log.debug("%d checklist(s), %d question(s) asked", len(rows), len(queries))
+    return RunResult(rows=rows, interrupted=stop.is_set(), queries=len(queries))
+
+
+def _settle(item: _Item, query: _Query, options: RunOptions) -> None:
+    if isinstance(query.answer, CklautoError):
+        _fail(item.row, query.answer)
+    elif isinstance(query.answer, _Answer):
+        _apply(item, query.answer, query, options)
 
 
 def _plan_one(path: Path, row: Row, options: RunOptions, base_dirs: Sequence[Path]) -> _Item | None:
@@ -250,7 +284,7 @@ def _plan_one(path: Path, row: Row, options: RunOptions, base_dirs: Sequence[Pat
     row.server = server if evidence is None else f"evidence:{evidence}"
     port = (entry.port if entry and entry.port else None) or options.connection.port
     output = _output_path(path, options, base_dirs)
-    return _Item(row, path, domains, output, port, evidence)
+    return _Item(row, path, domains, output, port, evidence, rule.position, checklist.disk_stamp)
 
 
 def _query_for(item: _Item, options: RunOptions) -> _Query:
@@ -278,44 +312,61 @@ def _output_path(path: Path, options: RunOptions, base_dirs: Sequence[Path]) -> 
     return options.output_dir / path.name
 
 
-def _ask_all(queries: list[_Query], options: RunOptions, stop: threading.Event):  # type: ignore[no-untyped-def]
-    """Yield (query, answer-or-error) as answers arrive, asking at most ``jobs`` at once.
+class _Asker:
+    """Asks servers from up to ``jobs`` worker threads; answers come back in arrival order.
 
     Workers are daemon threads: an interrupted run returns at once instead of waiting for
-    hosts that are still being asked (each is bounded by its own deadline anyway).
+    hosts that are still being asked (each is bounded by its own deadline anyway), and a
+    worker checks the stop flag before it starts another host.
     """
-    todo: queue.Queue[_Query] = queue.Queue()
-    for query in queries:
-        todo.put(query)
-    answers: queue.Queue[tuple[_Query, object]] = queue.Queue()
 
-    def worker() -> None:
-        while not stop.is_set():
-            try:
-                query = todo.get_nowait()
-            except queue.Empty:
+    _DONE = None
+
+    def __init__(self, options: RunOptions, stop: threading.Event) -> None:
+        self._options = options
+        self._stop = stop
+        self._todo: queue.Queue[_Query | None] = queue.Queue()
+        self._done: queue.Queue[tuple[_Query, object]] = queue.Queue()
+        self._workers: list[threading.Thread] = []
+        self._closed = False
+
+    def ask(self, query: _Query) -> None:
+        self._todo.put(query)
+        if len(self._workers) < self._options.jobs:
+            worker = threading.Thread(target=self._work, name="cklauto-check", daemon=True)
+            worker.start()
+            self._workers.append(worker)
+
+    def no_more_questions(self) -> None:
+        if not self._closed:
+            self._closed = True
+            for _ in self._workers:
+                self._todo.put(self._DONE)
+
+    def answers(self, *, block: bool) -> list[tuple[_Query, object]]:
+        """Answers that have arrived; with ``block``, wait up to 0.1 s for at least one."""
+        arrived = []
+        try:
+            if block:
+                arrived.append(self._done.get(timeout=0.1))
+            while True:
+                arrived.append(self._done.get_nowait())
+        except queue.Empty:
+            return arrived
+
+    def _work(self) -> None:
+        while True:
+            query = self._todo.get()
+            if query is None or self._stop.is_set():
                 return
             try:
-                answer: object = _ask(query, options)
+                answer: object = _ask(query, self._options)
             except CklautoError as exc:
                 answer = exc
             except Exception as exc:  # a bug must not hang the batch; report it on the row
                 log.exception("unexpected error while checking %s", query.server)
                 answer = CklautoError(f"{query.server}: internal error: {type(exc).__name__}: {exc}")
-            answers.put((query, answer))
-
-    for _ in range(max(1, min(options.jobs, len(queries)))):
-        threading.Thread(target=worker, name="cklauto-check", daemon=True).start()
-    received = 0
-    while received < len(queries):
-        if stop.is_set():
-            return
-        try:
-            query, answer = answers.get(timeout=0.1)
-        except queue.Empty:
-            continue
-        received += 1
-        yield query, answer
+            self._done.put((query, answer))
 
 
 def _ask(query: _Query, options: RunOptions) -> _Answer:
@@ -352,7 +403,11 @@ def _apply(item: _Item, answer: _Answer, query: _Query, options: RunOptions) -> 
     row = item.row
     try:
         checklist = open_checklist(item.path)
-        rule = find_target_rule(checklist)
+        rule = None
+        if checklist.disk_stamp == item.disk_stamp:  # unchanged since planning: the rule is where it was
+            candidate = checklist.rule_at(item.rule_position)
+            rule = candidate if candidate.names & _TARGET_NAMES else None
+        rule = rule or find_target_rule(checklist)
     except CklautoError as exc:
         _fail(row, exc)
         return

@@ -112,6 +112,11 @@ class Checklist(abc.ABC):
         self._disk_stamp = disk_stamp
 
     @property
+    def disk_stamp(self) -> tuple[int, int, int] | None:
+        """(inode, size, mtime) of the file when it was read; None for bytes not read from disk."""
+        return self._disk_stamp
+
+    @property
     @abc.abstractmethod
     def asset(self) -> Asset: ...
 

@@ -86,6 +86,10 @@ class CklbChecklist(Checklist):
             cache[stig.position] = [self._read_rule(stig, i, raw) for i, raw in enumerate(raw_rules)]
         return cache[stig.position]  # type: ignore[no-any-return]
 
+    def rule_at(self, position: tuple[int, int]) -> Rule:
+        raw = self._doc["stigs"][position[0]].get("rules") or []
+        return self._read_rule(self.stigs[position[0]], position[1], raw[position[1]])
+
     def _read_rule(self, stig: StigInfo, index: int, raw: Any) -> Rule:
         if not isinstance(raw, dict):
             raise ChecklistError(
