@@ -135,9 +135,11 @@ class CklChecklist(Checklist):
         istig = self._istigs[stig.position]
         vulns = istig.findall("VULN")
         candidates: list[int] = []
+        # Most texts fail on their first character; whitespace may precede an identifier.
+        first_chars = {ch for name in names if name for ch in (name[0], name[0].lower())} | set(" \t\r\n")
         for data in istig.iter("ATTRIBUTE_DATA"):
             text = data.text
-            if text and len(text) <= _MAX_IDENTIFIER_LENGTH and _may_be_named(text, names):
+            if text and text[0] in first_chars and len(text) <= _MAX_IDENTIFIER_LENGTH and _may_be_named(text, names):
                 vuln = data.getparent().getparent()
                 if vuln.tag == "VULN":
                     index = vulns.index(vuln)
