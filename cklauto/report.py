@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
@@ -88,6 +89,7 @@ def write_report(path: Path, rows: Sequence[Row], *, dry_run: bool = False, inte
 def render_table(rows: Sequence[Row], *, dry_run: bool = False) -> str:
     """The human summary: one line per checklist, then the totals."""
     headers = ("CHECKLIST", "HOST", "OLD", "NEW", "RESULT")
+    folder = _common_folder([row.checklist for row in rows])
     lines = []
     for row in rows:
         if row.outcome == "error" or row.outcome == "interrupted":
@@ -104,7 +106,7 @@ def render_table(rows: Sequence[Row], *, dry_run: bool = False) -> str:
                 result += f" ({row.note})"
         lines.append(
             (
-                _short(row.checklist),
+                _relative(row.checklist, folder),
                 row.host or "-",
                 row.old_status or "-",
                 row.status if row.outcome not in ("skipped",) and row.status else "-",
@@ -113,7 +115,8 @@ def render_table(rows: Sequence[Row], *, dry_run: bool = False) -> str:
         )
     widths = [max(len(h), *(len(line[i]) for line in lines)) if lines else len(h) for i, h in enumerate(headers)]
     widths[-1] = 0
-    out = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip()]
+    out = [f"Checklists in {folder}:", ""] if folder not in ("", ".") else []
+    out.append("  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip())
     out += ["  ".join(v.ljust(w) for v, w in zip(line, widths, strict=True)).rstrip() for line in lines]
     summary = ", ".join(f"{count} {name}" for name, count in totals(rows).items()) or "nothing to do"
     out.append("")
@@ -121,5 +124,13 @@ def render_table(rows: Sequence[Row], *, dry_run: bool = False) -> str:
     return "\n".join(out)
 
 
-def _short(path: str) -> str:
-    return path if len(path) <= 60 else "..." + path[-57:]
+def _common_folder(paths: Sequence[str]) -> str:
+    """The folder all checklists sit under, so the table can show short relative names."""
+    try:
+        return os.path.commonpath([os.path.dirname(p) or "." for p in paths]) if paths else ""
+    except ValueError:  # a mix of absolute and relative paths
+        return ""
+
+
+def _relative(path: str, folder: str) -> str:
+    return os.path.relpath(path, folder) if folder not in ("", ".") else path
