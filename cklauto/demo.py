@@ -37,6 +37,10 @@ DEMO_CONNECTORS: dict[str, list[dict[str, object]]] = {
     ],
     "ex04.contoso.mil": [{"Name": "Internal Relay", "Identity": "Internal Relay", "TlsDomain": "CONTOSO.MIL."}],
     "ex05.contoso.mil": [{"Name": "Internal Relay", "Identity": "Internal Relay", "TlsDomain": "contoso.mil"}],
+    "ex06.contoso.mil": [
+        {"Name": "Internal Relay", "Identity": "Internal Relay", "TlsDomain": "contoso.mil"},
+        {"Name": "To DMZ Edge", "Identity": "To DMZ Edge", "TlsDomain": "contoso.mil"},
+    ],
 }
 
 

@@ -24,7 +24,7 @@ def review(path: Path):
 def test_compliant_hosts_pass_and_the_noncompliant_one_is_open_naming_the_connector(site: Site) -> None:
     result = site.invoke(*site.base_args(str(site.folder)))
     assert result.exit_code == 0, result.output
-    for host in ("ex01", "ex02", "ex04", "ex05"):
+    for host in ("ex01", "ex02", "ex04", "ex05", "ex06"):
         got = review(site.checklist(host))
         assert got.status is Status.NOT_A_FINDING, host
         assert is_cklauto_details(got.finding_details)
@@ -34,7 +34,7 @@ def test_compliant_hosts_pass_and_the_noncompliant_one_is_open_naming_the_connec
     assert "Legacy Scan-to-Mail" in open_review.finding_details
     assert "Set-SendConnector -Identity 'Legacy Scan-to-Mail' -TlsDomain 'contoso.mil'" in open_review.finding_details
     assert f"https://127.0.0.1:{site.emu.port_of('ex03.contoso.mil')}/PowerShell" in open_review.finding_details
-    assert "Totals: 4 NotAFinding, 1 Open" in result.output
+    assert "Totals: 5 NotAFinding, 1 Open" in result.output
 
 
 def test_cklb_and_ckl_get_the_same_verdict_and_the_cklb_stays_minified(site: Site) -> None:
@@ -186,18 +186,18 @@ def test_report_json_and_csv_have_one_row_per_checklist(site: Site) -> None:
     assert result.exit_code == 1
     doc = json.loads(json_report.read_text(encoding="utf-8"))
     rows = {Path(r["checklist"]).name: r for r in doc["checklists"]}
-    assert len(rows) == 6
+    assert len(rows) == 7
     assert rows["ex03.contoso.mil.ckl"]["status"] == "Open" and rows["ex03.contoso.mil.ckl"]["changed"] is True
     assert rows["ex03.contoso.mil.ckl"]["old_status"] == "Not_Reviewed"
     assert rows["ex03.contoso.mil.ckl"]["server"] == "127.0.0.1"
     assert "not well-formed" in rows["broken.ckl"]["error"]
-    assert doc["totals"] == {"NotAFinding": 4, "Open": 1, "failed": 1}
+    assert doc["totals"] == {"NotAFinding": 5, "Open": 1, "failed": 1}
 
     csv_report = site.tmp / "review.csv"
     site.invoke(*site.base_args(str(site.folder), "--report", str(csv_report)))
     with open(csv_report, newline="", encoding="utf-8") as handle:
         table = list(csv.DictReader(handle))
-    assert len(table) == 6
+    assert len(table) == 7
     assert {"checklist", "host", "server", "rule", "old_status", "status", "changed", "error"} <= set(table[0])
     ex03 = next(r for r in table if r["checklist"].endswith("ex03.contoso.mil.ckl"))
     assert ex03["status"] == "Open" and ex03["old_status"] == "Open" and ex03["changed"] == "false"
@@ -358,3 +358,17 @@ def test_hostile_evidence_is_refused_and_the_checklist_kept(site: Site) -> None:
     assert result.exit_code == 1
     assert "doctype_xxe.xml" in result.output
     assert target.read_bytes() == original
+
+
+def test_multi_stig_checklist_changes_only_inside_the_exchange_stig(site: Site) -> None:
+    target = site.checklist("ex06")
+    original = target.read_bytes()
+    exchange_starts = original.index(b"<iSTIG>", original.index(b"</iSTIG>"))  # .NET first, Exchange second
+    result = site.invoke(*site.base_args(str(target)))
+    assert result.exit_code == 0, result.output
+    edited = target.read_bytes()
+    assert edited[:exchange_starts] == original[:exchange_starts]
+    assert review(target).status is Status.NOT_A_FINDING
+    dotnet = open_checklist(target).stigs[0]
+    assert dotnet.benchmark_id == "MS_Dot_Net_Framework"
+    assert all(r.review.status is Status.NOT_REVIEWED for r in open_checklist(target).rules(dotnet))
