@@ -11,9 +11,10 @@ SV-84609r1_rule, no legacy IDs) and the V1R6 release line, which is how a checkl
 before 2021 names the rule.
 
 ex06 is a multi-STIG checklist (Microsoft .NET Framework 4.0 V2R2, then Exchange 2013 Mailbox
-V2R3), as an Exchange server's checklist often is; the rule cklauto owns is in the second iSTIG.  DISA's .NET XCCDF is not in ../shared/reference;
-give its path in DOTNET_XCCDF (U_MS_DotNet_Framework_4-0_STIG_V2R2_Manual-xccdf.xml, from the
-DISA STIG library) or ex06 is left as it is.
+V2R3), as an Exchange server's checklist often is; the rule cklauto owns is in the second
+iSTIG.  DISA's .NET XCCDF is not in ../shared/reference: give the path of
+U_MS_DotNet_Framework_4-0_STIG_V2R2_Manual-xccdf.xml (DISA STIG library) in DOTNET_XCCDF,
+or ex06 is left as it is.
 """
 
 from __future__ import annotations
