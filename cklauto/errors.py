@@ -37,6 +37,10 @@ class TargetRuleError(ChecklistError):
     """The checklist holds no (or more than one) copy of the rule cklauto owns."""
 
 
+class StigNotInChecklist(TargetRuleError):
+    """The checklist does not hold the STIG at all: not an error in a batch, a skip."""
+
+
 class XccdfError(CklautoError):
     """A DISA XCCDF benchmark could not be read."""
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 import os
@@ -15,19 +16,7 @@ from cklauto.errors import ConfigError
 from cklauto.formats.atomic import write_atomically
 from cklauto.runner import Row
 
-REPORT_COLUMNS = (
-    "checklist",
-    "host",
-    "server",
-    "rule",
-    "old_status",
-    "status",
-    "changed",
-    "outcome",
-    "error",
-    "note",
-    "written_to",
-)
+REPORT_COLUMNS = tuple(f.name for f in dataclasses.fields(Row))
 
 
 def totals(rows: Sequence[Row]) -> dict[str, int]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from cklauto.errors import TargetRuleError
+from cklauto.errors import StigNotInChecklist, TargetRuleError
 from cklauto.formats import Checklist, Rule
 
 
@@ -19,7 +19,7 @@ def find_rule(checklist: Checklist, benchmark_id: str, names: Iterable[str]) -> 
     stigs = checklist.stigs_with_id(benchmark_id)
     if not stigs:
         held = ", ".join(s.label for s in checklist.stigs) or "none"
-        raise TargetRuleError(checklist.path, f"does not hold the {benchmark_id} STIG (it holds: {held})")
+        raise StigNotInChecklist(checklist.path, f"does not hold the {benchmark_id} STIG (it holds: {held})")
     matches = [rule for stig in stigs for rule in checklist.find_rules(stig, frozenset(wanted))]
     label = (
         sorted(wanted)[0] if len(wanted) == 1 else "/".join(sorted(wanted)[:3]) + ("/..." if len(wanted) > 3 else "")

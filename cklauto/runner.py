@@ -10,6 +10,7 @@ was judged; any error leaves the file as it was and puts the reason in its row.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import queue
 import threading
@@ -20,7 +21,7 @@ from pathlib import Path
 
 from cklauto import __version__
 from cklauto.checks import ex13_mb_000120 as check
-from cklauto.errors import CklautoError, ConfigError, TargetRuleError
+from cklauto.errors import CklautoError, ConfigError, StigNotInChecklist
 from cklauto.formats import Review, open_checklist
 from cklauto.inventory import Inventory
 from cklauto.model import SendConnector, Status
@@ -83,25 +84,13 @@ class Row:
     old_status: str = ""
     status: str = ""
     changed: bool = False
-    error: str = ""
     outcome: str = "pending"  # written | unchanged | would-change | skipped | error | interrupted
+    error: str = ""
     note: str = ""
     written_to: str = ""
 
     def as_dict(self) -> dict[str, object]:
-        return {
-            "checklist": self.checklist,
-            "host": self.host,
-            "server": self.server,
-            "rule": self.rule,
-            "old_status": self.old_status,
-            "status": self.status,
-            "changed": self.changed,
-            "outcome": self.outcome,
-            "error": self.error,
-            "note": self.note,
-            "written_to": self.written_to,
-        }
+        return dataclasses.asdict(self)
 
 
 @dataclass
@@ -177,6 +166,7 @@ def run(
     stop = stop or threading.Event()
     rows: list[Row] = []
     queries: dict[tuple[object, ...], _Query] = {}
+    outputs: dict[Path, Path] = {}  # --output-dir copies, so two inputs never write one copy
     asker = _Asker(options, stop)
     progress = [0, 0]  # answered, asked
 
@@ -200,6 +190,13 @@ def run(
             if stop.is_set():
                 continue
             item = _plan_one(path, row, options, base_dirs)
+            if item is not None and options.output_dir is not None:
+                claimed = outputs.setdefault(item.output.resolve(), path)
+                if claimed != path:
+                    _fail(
+                        row, ConfigError(f"{path}: its copy would overwrite that of {claimed} in {options.output_dir}")
+                    )
+                    item = None
             if item is not None:
                 query = _query_for(item, options)
                 known = queries.get(query.key)
@@ -237,12 +234,9 @@ def _plan_one(path: Path, row: Row, options: RunOptions, base_dirs: Sequence[Pat
         checklist = open_checklist(path)
         row.host = checklist.asset.fqdn or checklist.asset.host_name
         rule = find_target_rule(checklist)
-    except TargetRuleError as exc:
-        if "does not hold" in exc.problem:
-            row.outcome = "skipped"
-            row.note = exc.problem
-            return None
-        _fail(row, exc)
+    except StigNotInChecklist as exc:
+        row.outcome = "skipped"
+        row.note = exc.problem
         return None
     except CklautoError as exc:
         _fail(row, exc)

@@ -372,3 +372,17 @@ def test_multi_stig_checklist_changes_only_inside_the_exchange_stig(site: Site) 
     dotnet = open_checklist(target).stigs[0]
     assert dotnet.benchmark_id == "MS_Dot_Net_Framework"
     assert all(r.review.status is Status.NOT_REVIEWED for r in open_checklist(target).rules(dotnet))
+
+
+def test_output_dir_never_lets_two_inputs_write_one_copy(site: Site) -> None:
+    other = site.tmp / "elsewhere"
+    other.mkdir()
+    twin = other / site.checklist("ex01").name
+    shutil.copyfile(site.checklist("ex01"), twin)
+    out = site.tmp / "out"
+    result = site.invoke(*site.base_args(str(site.checklist("ex01")), str(twin), "--output-dir", str(out), "--json"))
+    rows = json.loads(result.output)["checklists"]
+    assert [r["outcome"] for r in rows] == ["written", "error"]
+    assert "would overwrite" in rows[1]["error"]
+    assert result.exit_code == 1
+    assert [p.name for p in out.iterdir()] == [twin.name]
