@@ -31,6 +31,7 @@ from lxml import etree
 
 from cklauto.errors import EvidenceError
 from cklauto.model import SendConnector
+from cklauto.safexml import hardened_parser
 
 #: Larger files are refused: a real organisation has at most a few hundred Send connectors (a few MiB of CLIXML).
 MAX_BYTES = 16 * 1024 * 1024
@@ -281,18 +282,8 @@ _XML_DECLARATION = re.compile(r"\A\s*<\?xml[^>]*\?>", re.IGNORECASE)
 
 
 def _hardened_parser() -> etree.XMLParser:
-    # No DTD loading or validation, no entity expansion, no network access, no "huge tree" (libxml2's size and
-    # depth limits stay on).  DOCTYPE is also refused outright before parsing (see _load_clixml).
-    return etree.XMLParser(
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        dtd_validation=False,
-        huge_tree=False,
-        remove_comments=True,
-        remove_pis=True,
-        recover=False,
-    )
+    # DOCTYPE is also refused outright before parsing (see _load_clixml).
+    return hardened_parser(remove_comments=True, remove_pis=True)
 
 
 def _load_clixml(path: str | Path, text: str) -> list[SendConnector]:

@@ -19,6 +19,7 @@ from pathlib import Path
 from lxml import etree
 
 from cklauto.errors import XccdfError
+from cklauto.safexml import hardened_parser, has_dtd, prolog_declares_dtd
 
 __all__ = [
     "Benchmark",
@@ -171,14 +172,7 @@ def parse_benchmark(data: bytes, path: str | os.PathLike[str] = "<benchmark>") -
     if not data.strip():
         raise XccdfError(where, "file is empty", "expected a DISA XCCDF benchmark, a *-xccdf.xml file")
     _refuse_doctype(data, where)
-    parser = etree.XMLParser(
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        dtd_validation=False,
-        huge_tree=False,
-        remove_pis=True,
-    )
+    parser = hardened_parser(remove_pis=True)
     try:
         root = etree.fromstring(data, parser)
         if b"\r" in data:
@@ -191,8 +185,7 @@ def parse_benchmark(data: bytes, path: str | os.PathLike[str] = "<benchmark>") -
         ) from None
     except ValueError as exc:  # e.g. an unsupported encoding declaration
         raise XccdfError(where, f"cannot parse as XML ({exc})") from None
-    tree = root.getroottree()
-    if tree.docinfo.doctype or tree.docinfo.internalDTD is not None:
+    if has_dtd(root):
         raise XccdfError(where, "has a DOCTYPE, which a DISA benchmark never has; refusing it")
     return _benchmark(root, where)
 
@@ -210,25 +203,10 @@ _MARKUP = re.compile(
 
 
 def _refuse_doctype(data: bytes, where: str) -> None:
-    """Walk the prolog (declaration, comments, PIs) and refuse any ``<!`` declaration in it.
-
-    Done before parsing so that no DTD construct ever reaches libxml2; the docinfo check after
-    parsing is a second line for encodings this byte scan cannot read (UTF-16).
-    """
-    pos = 3 if data.startswith(b"\xef\xbb\xbf") else 0
-    while True:
-        while pos < len(data) and data[pos : pos + 1] in b" \t\r\n":
-            pos += 1
-        if data.startswith(b"<?", pos):
-            end = data.find(b"?>", pos + 2)
-            pos = len(data) if end < 0 else end + 2
-        elif data.startswith(b"<!--", pos):
-            end = data.find(b"-->", pos + 4)
-            pos = len(data) if end < 0 else end + 3
-        elif data.startswith(b"<!", pos):
-            raise XccdfError(where, "has a DOCTYPE, which a DISA benchmark never has; refusing it")
-        else:
-            return
+    # Before parsing, so that no DTD construct ever reaches libxml2; the docinfo check after
+    # parsing is a second line for encodings this byte scan cannot read (UTF-16).
+    if prolog_declares_dtd(data):
+        raise XccdfError(where, "has a DOCTYPE, which a DISA benchmark never has; refusing it")
 
 
 def _protect_carriage_returns(data: bytes) -> bytes:

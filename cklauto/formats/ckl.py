@@ -19,15 +19,9 @@ from cklauto.errors import ChecklistError
 from cklauto.formats.base import Asset, Checklist, Review, Rule, StigInfo
 from cklauto.formats.text import escape_xml_text
 from cklauto.model import Status
+from cklauto.safexml import hardened_parser, has_dtd, prolog_declares_dtd
 
-_PARSER = etree.XMLParser(
-    resolve_entities=False,
-    no_network=True,
-    load_dtd=False,
-    dtd_validation=False,
-    huge_tree=False,
-    collect_ids=False,
-)
+_PARSER = hardened_parser()
 
 # Markup whose inside must never be mistaken for tags when locating elements in raw bytes.
 _OPAQUE = rb"<!--.*?-->|<!\[CDATA\[.*?\]\]>|<\?.*?\?>"
@@ -256,9 +250,7 @@ def _parse(path: Path, data: bytes) -> etree._Element:
         raise ChecklistError(
             path, f"declares encoding {declared.group(1).decode()!r}; only UTF-8 checklists are supported"
         )
-    root_start = body.find(b"<CHECKLIST")
-    # A DOCTYPE can only stand before the root element; refuse it before lxml sees it.
-    if body.find(b"<!DOCTYPE", 0, root_start if root_start != -1 else len(body)) != -1:
+    if prolog_declares_dtd(body):
         raise ChecklistError(path, "contains a DTD (<!DOCTYPE>); STIG Viewer never writes one, so it is refused unread")
     try:
         root = etree.fromstring(data, _PARSER)
@@ -270,7 +262,7 @@ def _parse(path: Path, data: bytes) -> etree._Element:
         raise ChecklistError(path, f"is not well-formed XML: {_syntax_message(exc)}") from None
     if root is None:
         raise ChecklistError(path, "is empty")
-    if root.getroottree().docinfo.doctype:
+    if has_dtd(root):
         raise ChecklistError(path, "contains a DTD (<!DOCTYPE>); STIG Viewer never writes one, so it is refused unread")
     if not isinstance(root.tag, str) or root.tag != "CHECKLIST":
         name = root.tag if isinstance(root.tag, str) else "?"
