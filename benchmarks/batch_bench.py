@@ -80,10 +80,11 @@ def timed_run(checklists: Path, inventory: Path, ca: str, jobs: int) -> float:
     from cklauto import runner
     from cklauto.discover import expand_paths
     from cklauto.inventory import load_inventory
+    from cklauto.remoting import ConnectionSettings
 
     options = runner.RunOptions(
         domains=("contoso.mil",),
-        connection=runner.ConnectionDefaults(auth="basic", username=USER, password=PASSWORD, ca_bundle=ca, timeout=60),
+        connection=ConnectionSettings("", auth="basic", username=USER, password=PASSWORD, ca_bundle=ca, timeout=60),
         inventory=load_inventory(inventory),
         jobs=jobs,
     )

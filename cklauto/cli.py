@@ -229,6 +229,16 @@ def _multi(value: str) -> str:
 )
 @click.option("--insecure", is_flag=True, help="Do NOT verify the server certificate. Only for labs.")
 @click.option(
+    "--cert-pem",
+    type=click.Path(exists=True, dir_okay=False),
+    help="Client certificate (PEM) for --auth certificate.",
+)
+@click.option(
+    "--cert-key-pem",
+    type=click.Path(exists=True, dir_okay=False),
+    help="Private key (PEM) of the client certificate for --auth certificate.",
+)
+@click.option(
     "--timeout",
     type=click.FloatRange(1, 3600),
     default=60.0,
@@ -279,6 +289,8 @@ def run(
     url_path: str | None,
     ca_bundle: str | None,
     insecure: bool,
+    cert_pem: str | None,
+    cert_key_pem: str | None,
     timeout: float,
     evidence: Path | None,
     inventory: Path | None,
@@ -310,6 +322,7 @@ def run(
     from cklauto.checks.ex13_mb_000120 import validate_domain
     from cklauto.discover import expand_paths
     from cklauto.inventory import load_inventory
+    from cklauto.remoting import ConnectionSettings
     from cklauto.report import render_json, render_table, write_report
 
     try:
@@ -327,6 +340,8 @@ def run(
                 [validate_domain(d) for d in entry.domains]
             except ValueError as exc:
                 raise CklautoError(f"{inv.path}: line {entry.line}: {exc}") from None
+    if auth == "certificate" and not (cert_pem and cert_key_pem):
+        raise click.UsageError("--auth certificate needs --cert-pem and --cert-key-pem")
     if report and report.suffix.lower() not in (".json", ".csv"):
         raise click.BadParameter("the report file must end in .json or .csv", param_hint="--report")
     if password is not None:
@@ -353,7 +368,8 @@ def run(
         raise CklautoError(f"no .ckl or .cklb files found in {', '.join(str(p) for p in paths)}")
     options = runner.RunOptions(
         domains=checked_domains,
-        connection=runner.ConnectionDefaults(
+        connection=ConnectionSettings(
+            server="",
             port=port,
             ssl=ssl,
             auth=auth,
@@ -363,6 +379,8 @@ def run(
             path=url_path,
             ca_bundle=ca_bundle,
             insecure=insecure,
+            certificate_pem=_read_pem(cert_pem, "--cert-pem"),
+            certificate_key_pem=_read_pem(cert_key_pem, "--cert-key-pem"),
             timeout=timeout,
         ),
         server=server,
@@ -391,6 +409,17 @@ def run(
     if result.interrupted:
         click.echo("Interrupted: no new hosts were started; finished writes stand.", err=True)
     sys.exit(result.exit_code(fail_on_open))
+
+
+def _read_pem(path: str | None, option: str) -> str | None:
+    if path is None:
+        return None
+    try:
+        return Path(path).read_text(encoding="ascii")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CklautoError(
+            f"{path}: cannot be read as PEM for {option}: {getattr(exc, 'strerror', None) or exc}"
+        ) from None
 
 
 def _run_interruptibly(files: list[Path], options: Any, base_dirs: list[Path], *, show_progress: bool) -> Any:

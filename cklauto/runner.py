@@ -25,6 +25,7 @@ from cklauto.errors import CklautoError, ConfigError, StigNotInChecklist
 from cklauto.formats import Review, open_checklist
 from cklauto.inventory import Inventory
 from cklauto.model import SendConnector, Status
+from cklauto.remoting.session import ConnectionSettings
 from cklauto.rules import find_target_rule
 
 log = logging.getLogger(__name__)
@@ -42,27 +43,12 @@ PREVIOUS_DETAILS_MARKER = "----- Finding details written before cklauto (kept ve
 
 
 @dataclass(frozen=True)
-class ConnectionDefaults:
-    """How to reach servers, unless the inventory says otherwise."""
-
-    port: int | None = None
-    ssl: bool = True
-    auth: str = "kerberos"
-    username: str | None = None
-    password: str | None = field(default=None, repr=False)
-    endpoint: str = "exchange"
-    path: str | None = None
-    ca_bundle: str | None = None
-    insecure: bool = False
-    timeout: float = 60.0
-
-
-@dataclass(frozen=True)
 class RunOptions:
     """Everything ``cklauto run`` was asked to do."""
 
     domains: tuple[str, ...] = ()
-    connection: ConnectionDefaults = ConnectionDefaults()
+    #: How to reach servers; ``server`` and ``port`` are filled in per host.
+    connection: ConnectionSettings = ConnectionSettings(server="")
     server: str | None = None
     evidence: Path | None = None
     inventory: Inventory | None = None
@@ -370,22 +356,9 @@ def _ask(query: _Query, options: RunOptions) -> _Answer:
         evidence = load_evidence(query.evidence)
         source = check.Source("evidence", evidence.description)
         return _Answer(evidence.connectors, source, datetime.now(timezone.utc))
-    from cklauto.remoting.session import ConnectionSettings, fetch_send_connectors
+    from cklauto.remoting.session import fetch_send_connectors
 
-    c = options.connection
-    settings = ConnectionSettings(
-        server=query.server,
-        port=query.port,
-        ssl=c.ssl,
-        auth=c.auth,
-        username=c.username,
-        password=c.password,
-        endpoint=c.endpoint,
-        path=c.path,
-        ca_bundle=c.ca_bundle,
-        insecure=c.insecure,
-        timeout=c.timeout,
-    )
+    settings = dataclasses.replace(options.connection, server=query.server, port=query.port)
     log.info("asking %s for its Send connectors", settings.url())
     result = fetch_send_connectors(settings)
     log.info("%s answered: %d Send connector(s)", query.server, len(result.connectors))

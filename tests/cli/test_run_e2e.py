@@ -212,6 +212,8 @@ def test_exit_codes(site: Site) -> None:
     usage = site.invoke(*no_domain)
     assert usage.exit_code == 2 and "--domain" in usage.output
     assert site.invoke(*site.base_args(str(site.checklist("ex01")), "--domain", "not a domain!")).exit_code == 2
+    certificate = site.invoke("run", str(site.checklist("ex01")), "--domain", DOMAIN, "--auth", "certificate")
+    assert certificate.exit_code == 2 and "--cert-pem" in certificate.output
     site.emu.behavior("ex01.contoso.mil").fail = "unauthorized"
     assert site.invoke(*site.base_args(str(site.checklist("ex01")), "--fail-on-open")).exit_code == 1
 
