@@ -78,7 +78,14 @@ def site(tmp_path: Path) -> Iterator[Site]:
     folder.mkdir()
     for sample in sorted(SAMPLES.glob("*.ckl*")):
         shutil.copyfile(sample, folder / sample.name)
-    names = ["ex01.contoso.mil", "ex02.contoso.mil", "ex03.contoso.mil", "ex04.contoso.mil", "ex05.contoso.mil", "ex06.contoso.mil"]
+    names = [
+        "ex01.contoso.mil",
+        "ex02.contoso.mil",
+        "ex03.contoso.mil",
+        "ex04.contoso.mil",
+        "ex05.contoso.mil",
+        "ex06.contoso.mil",
+    ]
     hosts = [
         HostBehavior(name=n, connectors=[dict(c) for c in (NONCOMPLIANT if n.startswith("ex03") else COMPLIANT)])
         for n in names

@@ -388,3 +388,32 @@ def test_output_dir_never_lets_two_inputs_write_one_copy(site: Site) -> None:
     assert "would overwrite" in rows[1]["error"]
     assert result.exit_code == 1
     assert [p.name for p in out.iterdir()] == [twin.name]
+
+
+def test_verbose_logs_per_host_detail_without_secrets(site: Site) -> None:
+    result = site.invoke("-v", *site.base_args(str(site.checklist("ex01")), str(site.checklist("ex03"))))
+    assert result.exit_code == 0
+    port = site.emu.port_of("ex03.contoso.mil")
+    assert f"asking https://127.0.0.1:{port}/PowerShell" in result.output
+    assert "answered: 2 Send connector(s)" in result.output
+    assert PASSWORD not in result.output
+
+
+def test_progress_reports_every_host_and_ends_complete(site: Site) -> None:
+    from cklauto import runner
+    from cklauto.discover import expand_paths
+    from cklauto.inventory import load_inventory
+    from cklauto.remoting import ConnectionSettings
+
+    calls: list[tuple[int, int]] = []
+    options = runner.RunOptions(
+        domains=(DOMAIN,),
+        connection=ConnectionSettings("", auth="basic", username=USER, password=PASSWORD, ca_bundle=site.emu.ca_path),
+        inventory=load_inventory(site.inventory),
+    )
+    result = runner.run(
+        expand_paths([site.folder]), options, on_progress=lambda done, total: calls.append((done, total))
+    )
+    assert result.exit_code() == 0
+    assert calls[-1] == (6, 6)
+    assert [done for done, _ in calls] == sorted(done for done, _ in calls)
