@@ -16,6 +16,7 @@ FAIL_MODES: dict[str, str] = {
     "error_record": "Get-SendConnector ends with a terminating error (pipeline Failed)",
     "nonterminating": "objects plus one non-terminating error record (pipeline Completed)",
     "unknown_cmdlet": "Get-SendConnector is not recognized (CommandNotFoundException)",
+    "stopped": "the pipeline ends Stopped after part of its output, with no error record",
     "malformed": "200 with garbage XML for the `fail_on` action (ParseError)",
     "html500": "IIS-style HTML 500 page for the `fail_on` action (WinRMTransportError)",
     "drop": "TCP connection closed without an answer for the `fail_on` action",

@@ -65,6 +65,14 @@ class RunspaceState:
         self.snapin_loaded = False
 
 
+class _Stopped(Exception):
+    """The pipeline is stopped after writing ``partial``."""
+
+    def __init__(self, partial: list[Any]) -> None:
+        super().__init__("stopped")
+        self.partial = partial
+
+
 class _Terminating(Exception):
     def __init__(self, record: ErrorRecord) -> None:
         super().__init__(str(record))
@@ -233,6 +241,13 @@ class Engine:
             # PipelineState's ExceptionAsErrorRecord, as PowerShell does.
             pipe._change_state(PSInvocationState.Failed, error=err.record)
             return
+        except _Stopped as stop:
+            # Stopped mid-output (Ctrl-C on the server side, a recycled app pool): the client
+            # has part of the answer and no error record.
+            for obj in stop.partial:
+                pipe.write_output(obj)
+            pipe._change_state(PSInvocationState.Stopped)
+            return
         pipe.complete()
 
     def _run_statement(self, pipe: ServerPipeline, commands: list[Any]) -> None:
@@ -317,6 +332,8 @@ class Engine:
                     ),
                 )
         objects = [connector_object(connector_properties(c, behavior)) for c in connectors]
+        if behavior.fail == "stopped":
+            raise _Stopped(objects[:1])
         if behavior.fail == "nonterminating":
             _write_error(
                 pipe,

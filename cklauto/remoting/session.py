@@ -251,8 +251,13 @@ def _invoke(pool: Any, winrm: bool, *, select: bool) -> tuple[list[Any], list[An
     ps.add_cmdlet("Get-SendConnector")
     if select:
         ps.add_cmdlet("Select-Object").add_parameter("Property", list(SELECTED_PROPERTIES))
+    from pypsrp.powershell import PSInvocationState
+
     objects = list(ps.invoke())
-    return objects, list(ps.streams.error), bool(ps.had_errors)
+    # pypsrp sets had_errors only for a Failed pipeline; a Stopped one (or any state but
+    # Completed) may have produced part of the answer, which must never count as all of it.
+    incomplete = ps.state != PSInvocationState.COMPLETED
+    return objects, list(ps.streams.error), bool(ps.had_errors) or incomplete
 
 
 def _select_object_missing(errors: list[Any]) -> bool:
@@ -266,7 +271,10 @@ def _select_object_missing(errors: list[Any]) -> bool:
 def _powershell_error(settings: ConnectionSettings, errors: list[Any]) -> RemoteError:
     if not errors:
         return RemoteError(
-            settings.server, "powershell", "Get-SendConnector failed without an error record", _POWERSHELL_HINT
+            settings.server,
+            "powershell",
+            "Get-SendConnector did not complete (pipeline stopped or failed without an error record)",
+            _POWERSHELL_HINT,
         )
     first = errors[0]
     fq_error = str(getattr(first, "fq_error", "") or "")

@@ -97,6 +97,7 @@ FAILURES = {
     "error_record": "Get-SendConnector",
     "nonterminating": "error",
     "unknown_cmdlet": "Get-SendConnector",
+    "stopped": "did not complete",
     "malformed": "",
     "html500": "500",
     "drop": "",
