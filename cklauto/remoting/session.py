@@ -364,6 +364,10 @@ def _connector(settings: ConnectionSettings, obj: Any) -> SendConnector:
         if not name:
             raise ValueError("a connector without a Name")
         identity = _text(props.get("Identity")) or name
+        if "TlsDomain" not in props:
+            # Unset is a null value, not a missing property: an object without it is not an
+            # answer to this check, and must not be judged as "TlsDomain is empty".
+            raise ValueError(f"connector {name!r} has no TlsDomain property")
         tls_domain = _tls_domain(props.get("TlsDomain"))
     except ValueError as err:
         raise RemoteError(

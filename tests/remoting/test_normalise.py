@@ -29,8 +29,15 @@ def test_extended_properties_win_over_adapted() -> None:
 
 def test_identity_defaults_to_name_and_nested_values_use_tostring() -> None:
     nested = obj(adapted={"Name": "ignored"}, to_string="Org\\A")
-    assert _connector(SETTINGS, obj(extended={"Name": "A", "Identity": nested})) == SendConnector("A", "Org\\A", None)
-    assert _connector(SETTINGS, obj(extended={"Name": "A"})).identity == "A"
+    connector = _connector(SETTINGS, obj(extended={"Name": "A", "Identity": nested, "TlsDomain": None}))
+    assert connector == SendConnector("A", "Org\\A", None)
+    assert _connector(SETTINGS, obj(extended={"Name": "A", "TlsDomain": None})).identity == "A"
+
+
+def test_an_object_without_a_tlsdomain_property_is_not_an_answer() -> None:
+    with pytest.raises(RemoteError) as caught:
+        _connector(SETTINGS, obj(extended={"Name": "A", "Identity": "A"}))
+    assert caught.value.kind == "answer" and "no TlsDomain property" in str(caught.value)
 
 
 @pytest.mark.parametrize(
