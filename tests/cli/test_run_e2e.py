@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import csv
 import json
 import shutil
@@ -126,6 +127,9 @@ def test_wrong_password_is_an_auth_error_and_never_shows_the_password(site: Site
     assert result.exit_code == 1
     assert "authenticat" in result.output.lower()
     assert PASSWORD not in result.output and "wrong-" not in result.output
+    basic_header = base64.b64encode(f"{USER}:wrong-{PASSWORD}".encode()).decode()
+    assert basic_header[:16] not in result.output and "Authorization" not in result.output
+    assert "cklauto.remoting" in result.output  # -vv really was verbose
     assert target.read_bytes() == original
 
 
