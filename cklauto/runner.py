@@ -405,8 +405,14 @@ def _apply(item: _Item, answer: _Answer, query: _Query, options: RunOptions) -> 
         edited = checklist.with_review(rule, status=decision.status, finding_details=details)
         row.status = decision.status.value
         row.changed = decision.status is not old.status
+        notes = []
         if manual and row.changed:
-            row.note = f"replaced a status set by a person ({old.status.value})"
+            notes.append(f"replaced a status set by a person ({old.status.value})")
+        if _marked_by_evaluate_stig(checklist.data):
+            # Kept byte for byte, but STIG Manager applies these markers to every review in
+            # the file: the ISSO should know the import will credit Evaluate-STIG.
+            notes.append("file carries Evaluate-STIG result-engine markers; STIG Manager will credit this result to it")
+        row.note = "; ".join(notes)
         if options.dry_run:
             row.outcome = "would-change" if row.changed else "unchanged"
             return
@@ -423,6 +429,12 @@ def _apply(item: _Item, answer: _Answer, query: _Query, options: RunOptions) -> 
         row.status = old.status.value
         row.changed = False
         _fail(row, CklautoError(f"{item.output}: could not be written: {exc.strerror or exc}"))
+
+
+def _marked_by_evaluate_stig(data: bytes) -> bool:
+    """Evaluate-STIG's root comment (CKL) or object (CKLB), which STIG Manager reads (formats.md §5)."""
+    head = data[:4096]
+    return b"<!--<Evaluate-STIG>" in head or b'"evaluate-stig"' in head
 
 
 def _set_by_person(review: Review) -> bool:

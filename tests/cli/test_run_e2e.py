@@ -422,3 +422,15 @@ def test_progress_reports_every_host_and_ends_complete(site: Site) -> None:
     assert result.exit_code() == 0
     assert calls[-1] == (6, 6)
     assert [done for done, _ in calls] == sorted(done for done, _ in calls)
+
+
+def test_evaluate_stig_markers_are_kept_and_the_isso_is_told(site: Site) -> None:
+    target = site.checklist("ex01")
+    data = target.read_bytes()
+    marker = b"<!--<Evaluate-STIG><version>1.2507.6</version></Evaluate-STIG>-->"
+    declaration_end = data.index(b"?>") + 2
+    target.write_bytes(data[:declaration_end] + b"\n" + marker + data[declaration_end:])
+    result = site.invoke(*site.base_args(str(target), "--json"))
+    row = json.loads(result.output)["checklists"][0]
+    assert row["outcome"] == "written" and "Evaluate-STIG" in row["note"]
+    assert marker in target.read_bytes()
