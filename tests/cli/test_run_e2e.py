@@ -434,3 +434,71 @@ def test_evaluate_stig_markers_are_kept_and_the_isso_is_told(site: Site) -> None
     row = json.loads(result.output)["checklists"][0]
     assert row["outcome"] == "written" and "Evaluate-STIG" in row["note"]
     assert marker in target.read_bytes()
+
+
+def test_a_checklist_without_a_host_is_an_error_for_it_alone(site: Site) -> None:
+    target = site.checklist("ex02")  # CKLB
+    doc = json.loads(target.read_bytes())
+    doc["target_data"]["host_name"] = ""
+    doc["target_data"]["fqdn"] = ""
+    target.write_bytes(json.dumps(doc, separators=(",", ":"), ensure_ascii=False).encode("utf-8"))
+    original = target.read_bytes()
+    result = site.invoke(*site.base_args(str(site.folder), "--json"))
+    rows = {Path(r["checklist"]).name: r for r in json.loads(result.output)["checklists"]}
+    assert "names no host" in rows[target.name]["error"]
+    assert [r["outcome"] for name, r in rows.items() if name != target.name] == ["written"] * 5
+    assert result.exit_code == 1
+    assert target.read_bytes() == original
+
+
+def test_a_hung_host_does_not_stall_the_others_beyond_its_deadline(site: Site) -> None:
+    import time
+
+    site.emu.behavior("ex02.contoso.mil").fail = "hang"
+    for name in site.emu.host_names:
+        site.emu.behavior(name).delay = 0.5
+    args = site.base_args(str(site.folder), "--json", "--jobs", "8")
+    args[args.index("--timeout") + 1] = "4"
+    started = time.monotonic()
+    result = site.invoke(*args)
+    elapsed = time.monotonic() - started
+    rows = {Path(r["checklist"]).name: r for r in json.loads(result.output)["checklists"]}
+    assert rows["ex02.contoso.mil.cklb"]["outcome"] == "error" and "no answer" in rows["ex02.contoso.mil.cklb"]["error"]
+    assert "Traceback" not in result.output
+    assert sum(r["outcome"] == "written" for r in rows.values()) == 5
+    assert elapsed < 4 + 5  # the hung host's deadline, not the sum of all hosts, plus slack
+
+
+def test_progress_bar_shows_on_a_terminal(site: Site) -> None:
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    leader, follower = pty.openpty()
+    try:
+        proc = subprocess.run(
+            [sys.executable, "-m", "cklauto", *site.base_args(str(site.folder))],
+            stdout=subprocess.PIPE,
+            stderr=follower,
+            env={**os.environ, "CKLAUTO_PASSWORD": PASSWORD},
+            timeout=60,
+        )
+        os.close(follower)
+        follower = -1
+        chunks = []
+        while True:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+    finally:
+        if follower != -1:
+            os.close(follower)
+        os.close(leader)
+    assert proc.returncode == 0
+    assert b"Checking hosts" in b"".join(chunks)
+    assert b"Checking hosts" not in proc.stdout  # the table on stdout stays clean for pipes
