@@ -22,7 +22,7 @@ from pathlib import Path
 from cklauto import __version__
 from cklauto.checks import ex13_mb_000120 as check
 from cklauto.errors import CklautoError, ConfigError, StigNotInChecklist
-from cklauto.formats import Review, open_checklist
+from cklauto.formats import Review, Rule, open_checklist, reopen_if_unchanged
 from cklauto.inventory import Inventory
 from cklauto.model import SendConnector, Status
 from cklauto.remoting.session import ConnectionSettings
@@ -35,8 +35,6 @@ EXIT_FAILED = 1
 EXIT_USAGE = 2
 EXIT_OPEN = 3
 EXIT_INTERRUPTED = 130
-
-_TARGET_NAMES = frozenset(name.upper() for name in check.ALIASES)
 
 #: Where manual finding details that cklauto replaced are kept, below cklauto's own text.
 PREVIOUS_DETAILS_MARKER = "----- Finding details written before cklauto (kept verbatim) -----"
@@ -100,8 +98,8 @@ class _Item:
     """A checklist waiting for its server's answer.
 
     It keeps no parsed document: a hundred parsed checklists would hold hundreds of MB while
-    their servers are asked.  The file is opened again when the answer arrives, and the
-    atomic save refuses it if it changed on disk in between.
+    their servers are asked.  The file is read again when the answer arrives (and parsed again
+    only if it changed meanwhile); the atomic save refuses it if it changes after that.
     """
 
     row: Row
@@ -110,8 +108,8 @@ class _Item:
     output: Path
     port: int | None
     evidence: Path | None
-    rule_position: tuple[int, int]
-    disk_stamp: tuple[int, int, int] | None
+    rule: Rule
+    fingerprint: tuple[tuple[int, int, int] | None, int]
 
 
 @dataclass
@@ -264,7 +262,7 @@ def _plan_one(path: Path, row: Row, options: RunOptions, base_dirs: Sequence[Pat
     row.server = server if evidence is None else f"evidence:{evidence}"
     port = (entry.port if entry and entry.port else None) or options.connection.port
     output = _output_path(path, options, base_dirs)
-    return _Item(row, path, domains, output, port, evidence, rule.position, checklist.disk_stamp)
+    return _Item(row, path, domains, output, port, evidence, rule, checklist.fingerprint)
 
 
 def _query_for(item: _Item, options: RunOptions) -> _Query:
@@ -369,12 +367,12 @@ def _ask(query: _Query, options: RunOptions) -> _Answer:
 def _apply(item: _Item, answer: _Answer, query: _Query, options: RunOptions) -> None:
     row = item.row
     try:
-        checklist = open_checklist(item.path)
-        rule = None
-        if checklist.disk_stamp == item.disk_stamp:  # unchanged since planning: the rule is where it was
-            candidate = checklist.rule_at(item.rule_position)
-            rule = candidate if candidate.names & _TARGET_NAMES else None
-        rule = rule or find_target_rule(checklist)
+        unchanged = reopen_if_unchanged(item.path, item.fingerprint)
+        if unchanged is not None:  # the very bytes read when planning: the rule is as it was
+            checklist, rule = unchanged, item.rule
+        else:
+            checklist = open_checklist(item.path)
+            rule = find_target_rule(checklist)
     except CklautoError as exc:
         _fail(row, exc)
         return

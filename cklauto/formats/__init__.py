@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import zlib
 from pathlib import Path
 
 from cklauto.errors import ChecklistError
@@ -22,6 +23,7 @@ __all__ = [
     "check_writable",
     "open_checklist",
     "parse_checklist",
+    "reopen_if_unchanged",
 ]
 
 #: Real multi-STIG checklists reach a few MB; anything this big is not one, and would only
@@ -53,6 +55,27 @@ def open_checklist(path: str | Path) -> Checklist:
     if len(data) > MAX_CHECKLIST_BYTES:
         raise ChecklistError(path, f"is over the {MAX_CHECKLIST_BYTES // 2**20} MiB limit for a checklist")
     return parse_checklist(path, data, disk_stamp=(st.st_ino, st.st_size, st.st_mtime_ns))
+
+
+def reopen_if_unchanged(path: str | Path, fingerprint: tuple[tuple[int, int, int] | None, int]) -> Checklist | None:
+    """The checklist at ``path`` if it is byte for byte the one fingerprinted, else None.
+
+    A batch reads every checklist once to plan, then again when its server answers; when the
+    file has not changed in between, the second read need not parse it all again.
+    """
+    stamp, crc = fingerprint
+    path = Path(path)
+    try:
+        with open(path, "rb") as handle:
+            st = os.fstat(handle.fileno())
+            if stamp is None or (st.st_ino, st.st_size, st.st_mtime_ns) != stamp:
+                return None
+            data = handle.read(MAX_CHECKLIST_BYTES + 1)
+    except OSError:
+        return None
+    if zlib.crc32(data) != crc or not looks_like_ckl(data):
+        return None  # changed, or a CKLB, whose full parse is cheap anyway
+    return CklChecklist.trusted(path, data, stamp)
 
 
 def parse_checklist(path: str | Path, data: bytes, disk_stamp: tuple[int, int, int] | None = None) -> Checklist:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import abc
 import os
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -110,6 +111,11 @@ class Checklist(abc.ABC):
         self.path = path
         self.data = data
         self._disk_stamp = disk_stamp
+
+    @property
+    def fingerprint(self) -> tuple[tuple[int, int, int] | None, int]:
+        """What identifies these exact bytes on disk: the file's stamp and a CRC of the content."""
+        return (self._disk_stamp, zlib.crc32(self.data))
 
     @property
     def disk_stamp(self) -> tuple[int, int, int] | None:

@@ -25,7 +25,7 @@ _PARSER = hardened_parser()
 
 # Markup whose inside must never be mistaken for tags when locating elements in raw bytes.
 _OPAQUE = rb"<!--.*?-->|<!\[CDATA\[.*?\]\]>|<\?.*?\?>"
-_VULN_TAGS = re.compile(_OPAQUE + rb"|<(/?)VULN(?=[\s/>])[^>]*>", re.S)
+_VULN_TAGS = re.compile(_OPAQUE + rb"|<(/?)(VULN|iSTIG)(?=[\s/>])[^>]*>", re.S)
 _REVIEW_TAGS = re.compile(_OPAQUE + rb"|<(STATUS|FINDING_DETAILS|COMMENTS)(?=[\s/>])[^>]*?(/?)>", re.S)
 _DECLARED_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
 
@@ -73,7 +73,7 @@ class CklChecklist(Checklist):
         return istigs
 
     @cached_property
-    def _vuln_spans(self) -> dict[int, tuple[int, int]]:
+    def _vuln_spans(self) -> dict[tuple[int, int], tuple[int, int]]:
         return {}
 
     @cached_property
@@ -156,15 +156,22 @@ class CklChecklist(Checklist):
             raise ChecklistError(
                 self.path, "internal error: the edited review did not read back as written; file left unchanged"
             )
-        edited = CklChecklist.__new__(CklChecklist)
-        Checklist.__init__(edited, self.path, data, self._disk_stamp)
-        return edited
+        return CklChecklist.trusted(self.path, data, self._disk_stamp)
 
     def _vuln_span_of(self, rule: Rule) -> tuple[int, int]:
-        ordinal = sum(len(self._istigs[i].findall("VULN")) for i in range(rule.position[0])) + rule.position[1]
-        if ordinal not in self._vuln_spans:
-            self._vuln_spans[ordinal] = _vuln_span(self.path, self.data, ordinal)
-        return self._vuln_spans[ordinal]
+        if rule.position not in self._vuln_spans:
+            self._vuln_spans[rule.position] = _vuln_span(self.path, self.data, rule.position)
+        return self._vuln_spans[rule.position]
+
+    @classmethod
+    def trusted(cls, path: Path, data: bytes, disk_stamp: tuple[int, int, int] | None) -> CklChecklist:
+        """Bytes this process already parsed and checked: skip the parse until something needs it.
+
+        An edit still proves itself (the edited VULN is re-parsed), and reading anything parses.
+        """
+        checklist = cls.__new__(cls)
+        Checklist.__init__(checklist, path, data, disk_stamp)
+        return checklist
 
     def _read_rule(self, stig: StigInfo, index: int, vuln: etree._Element) -> Rule:
         attrs: dict[str, str] = {}
@@ -283,19 +290,21 @@ def _element_text(element: etree._Element) -> str:
     return str(element.xpath("string()"))
 
 
-def _vuln_span(path: Path, data: bytes, ordinal: int) -> tuple[int, int]:
-    """Byte span of the ``ordinal``-th VULN element (0-based, document order)."""
-    seen = -1
+def _vuln_span(path: Path, data: bytes, position: tuple[int, int]) -> tuple[int, int]:
+    """Byte span of the VULN at ``position`` (iSTIG number, VULN number within it; 0-based)."""
+    stig = vuln = -1
     start = None
     for match in _VULN_TAGS.finditer(data):
-        closing = match.group(1)
+        closing, name = match.group(1), match.group(2)
         if closing is None:
             continue  # comment, CDATA or PI
-        if closing == b"":
-            seen += 1
-            if seen == ordinal:
+        if closing == b"" and name == b"iSTIG":
+            stig, vuln = stig + 1, -1
+        elif closing == b"" and name == b"VULN":
+            vuln += 1
+            if (stig, vuln) == position:
                 start = match.start()
-        elif start is not None:
+        elif start is not None and name == b"VULN":
             return start, match.end()
     raise ChecklistError(path, "internal error: could not locate the rule's bytes; file left unchanged")
 

@@ -502,3 +502,34 @@ def test_progress_bar_shows_on_a_terminal(site: Site) -> None:
     assert proc.returncode == 0
     assert b"Checking hosts" in b"".join(chunks)
     assert b"Checking hosts" not in proc.stdout  # the table on stdout stays clean for pipes
+
+
+def test_a_checklist_edited_while_its_server_is_asked_is_read_again(site: Site) -> None:
+    import threading
+    import time
+
+    from cklauto import runner
+    from cklauto.discover import expand_paths
+    from cklauto.inventory import load_inventory
+    from cklauto.remoting import ConnectionSettings
+
+    site.emu.behavior("ex01.contoso.mil").delay = 1.5
+    target = site.checklist("ex01")
+    options = runner.RunOptions(
+        domains=(DOMAIN,),
+        connection=ConnectionSettings("", auth="basic", username=USER, password=PASSWORD, ca_bundle=site.emu.ca_path),
+        inventory=load_inventory(site.inventory),
+    )
+    results = []
+    worker = threading.Thread(target=lambda: results.append(runner.run(expand_paths([target]), options)))
+    worker.start()
+    time.sleep(0.7)  # planned and asked; the answer is still on its way
+    checklist = open_checklist(target)
+    checklist.with_review(
+        find_target_rule(checklist), status=Status.OPEN, finding_details="Hand check, J. Smith"
+    ).save()
+    worker.join(30)
+    row = results[0].rows[0]
+    assert row.outcome == "written" and row.old_status == "Open"
+    assert "replaced a status set by a person (Open)" in row.note
+    assert review(target).finding_details.endswith("Hand check, J. Smith")

@@ -163,3 +163,17 @@ def test_save_keeps_permissions(source: Path, copy_of) -> None:
     checklist.with_review(checklist.rules()[0], finding_details="kept mode").save()
     assert path.stat().st_mode & 0o777 == 0o640
     assert [p.name for p in path.parent.iterdir()] == [path.name]
+
+
+@needs_reference
+def test_reopen_if_unchanged_notices_any_change(copy_of) -> None:
+    from cklauto.formats import reopen_if_unchanged
+
+    path = copy_of(SMALL_CKL)
+    fingerprint = open_checklist(path).fingerprint
+    assert reopen_if_unchanged(path, fingerprint) is not None
+    stat = path.stat()
+    data = path.read_bytes()
+    path.write_bytes(data.replace(b"Not_Reviewed", b"NotAFinding_", 1)[: len(data)])  # same size
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # and the same mtime
+    assert reopen_if_unchanged(path, fingerprint) is None
