@@ -23,6 +23,11 @@ from cklauto.model import Status
 _BENCHMARK_PREFIX = "xccdf_mil.disa.stig_benchmark_"
 
 
+def first_significant_byte(data: bytes) -> bytes:
+    """The first byte after an optional UTF-8 BOM and whitespace: how a format is told by content."""
+    return data[:4096].lstrip(b"\xef\xbb\xbf").lstrip()[:1]
+
+
 def normalize_benchmark_id(text: str) -> str:
     """``xccdf_mil.disa.stig_benchmark_X`` and ``X`` name the same STIG."""
     text = text.strip()

@@ -16,7 +16,7 @@ from pathlib import Path
 from lxml import etree
 
 from cklauto.errors import ChecklistError
-from cklauto.formats.base import Asset, Checklist, Review, Rule, StigInfo
+from cklauto.formats.base import Asset, Checklist, Review, Rule, StigInfo, first_significant_byte
 from cklauto.formats.text import escape_xml_text
 from cklauto.model import Status
 from cklauto.safexml import hardened_parser, has_dtd, prolog_declares_dtd
@@ -48,7 +48,7 @@ _FIELD_TAG = {"status": b"STATUS", "finding_details": b"FINDING_DETAILS", "comme
 
 def looks_like_ckl(data: bytes) -> bool:
     """True when the content starts like XML (after an optional BOM)."""
-    return data[:4096].lstrip(b"\xef\xbb\xbf").lstrip()[:1] == b"<"
+    return first_significant_byte(data) == b"<"
 
 
 class CklChecklist(Checklist):

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from cklauto.errors import ChecklistError
-from cklauto.formats.base import Asset, Checklist, Review, Rule, StigInfo
+from cklauto.formats.base import Asset, Checklist, Review, Rule, StigInfo, first_significant_byte
 from cklauto.model import Status
 
 _WS = re.compile(r"[ \t\n\r]*")
@@ -27,7 +27,7 @@ _SCANSTRING = json.decoder.scanstring  # type: ignore[attr-defined]
 
 def looks_like_cklb(data: bytes) -> bool:
     """True when the content starts like a JSON object (after an optional BOM)."""
-    return data[:4096].lstrip(b"\xef\xbb\xbf").lstrip()[:1] == b"{"
+    return first_significant_byte(data) == b"{"
 
 
 class CklbChecklist(Checklist):
