@@ -21,7 +21,7 @@ from pathlib import Path
 
 from cklauto import __version__
 from cklauto.checks import ex13_mb_000120 as check
-from cklauto.errors import CklautoError, ConfigError, StigNotInChecklist
+from cklauto.errors import CklautoError, ConfigError, RemoteError, StigNotInChecklist
 from cklauto.formats import Review, Rule, open_checklist, reopen_if_unchanged
 from cklauto.inventory import Inventory
 from cklauto.model import SendConnector, Status
@@ -130,6 +130,7 @@ class _Answer:
     connectors: list[SendConnector]
     source: check.Source
     checked_at: datetime
+    server: str = ""  # the server that answered (with --per-org, not always the first asked)
 
 
 def run(
@@ -151,6 +152,7 @@ def run(
     rows: list[Row] = []
     queries: dict[tuple[object, ...], _Query] = {}
     outputs: dict[Path, Path] = {}  # --output-dir copies, so two inputs never write one copy
+    per_org: list[_Query] = []
     asker = _Asker(options, stop)
     progress = [0, 0]  # answered, asked
 
@@ -186,13 +188,20 @@ def run(
                 known = queries.get(query.key)
                 if known is None:
                     queries[query.key] = known = query
-                    asker.ask(query)
+                    if query.per_org_domains is None:
+                        asker.ask(query)
+                    else:
+                        # Asked once every checklist is read, so that every server of the
+                        # organisation is known should the first one not answer.
+                        per_org.append(query)
                     progress[1] += 1
                     report_progress()
                 known.items.append(item)
                 if known.answer is not None:  # answered while later files were still being read
                     _settle(item, known, options)
             take_answers(block=False)
+        for query in per_org:
+            asker.ask(query)
         asker.no_more_questions()
         while not stop.is_set() and progress[0] < progress[1]:
             take_answers(block=True)
@@ -356,16 +365,47 @@ def _ask(query: _Query, options: RunOptions) -> _Answer:
         return _Answer(evidence.connectors, source, datetime.now(timezone.utc))
     from cklauto.remoting.session import fetch_send_connectors
 
-    settings = dataclasses.replace(options.connection, server=query.server, port=query.port)
-    log.info("asking %s for its Send connectors", settings.url())
-    result = fetch_send_connectors(settings)
-    log.info("%s answered: %d Send connector(s)", query.server, len(result.connectors))
-    source = check.Source("remote", f"{result.endpoint_url} (configuration {result.configuration})")
-    return _Answer(result.connectors, source, datetime.now(timezone.utc))
+    failures: list[RemoteError] = []
+    for server, port in _servers_to_ask(query):
+        settings = dataclasses.replace(options.connection, server=server, port=port)
+        log.info("asking %s for its Send connectors", settings.url())
+        try:
+            result = fetch_send_connectors(settings)
+        except RemoteError as exc:
+            if query.per_org_domains is None or exc.kind not in _TRY_ANOTHER_SERVER:
+                raise
+            # Send connectors are the same on every server of the organisation: another one can answer.
+            log.info("%s could not be asked (%s); trying another server of the organisation", server, exc.reason)
+            failures.append(exc)
+            continue
+        log.info("%s answered: %d Send connector(s)", server, len(result.connectors))
+        source = check.Source("remote", f"{result.endpoint_url} (configuration {result.configuration})")
+        return _Answer(result.connectors, source, datetime.now(timezone.utc), server)
+    first = failures[0]
+    tried = ", ".join(f.host for f in failures)
+    raise RemoteError(first.host, first.kind, f"{first.reason}; no server of the organisation answered (tried {tried})")
+
+
+#: Failures where another server of the same organisation may well answer (--per-org).
+_TRY_ANOTHER_SERVER = frozenset({"connection", "timeout", "tls"})
+_MAX_SERVERS_PER_ORG = 3
+
+
+def _servers_to_ask(query: _Query) -> list[tuple[str, int | None]]:
+    """The server to ask; with --per-org, up to three distinct servers of the organisation."""
+    if query.per_org_domains is None:
+        return [(query.server, query.port)]
+    servers = [(query.server, query.port)]
+    for item in list(query.items):  # a copy: the main thread may still be adding checklists
+        if (item.row.server, item.port) not in servers:
+            servers.append((item.row.server, item.port))
+    return servers[:_MAX_SERVERS_PER_ORG]
 
 
 def _apply(item: _Item, answer: _Answer, query: _Query, options: RunOptions) -> None:
     row = item.row
+    if answer.server:
+        row.server = answer.server
     try:
         unchanged = reopen_if_unchanged(item.path, item.fingerprint)
         if unchanged is not None:  # the very bytes read when planning: the rule is as it was
@@ -387,7 +427,7 @@ def _apply(item: _Item, answer: _Answer, query: _Query, options: RunOptions) -> 
         note = None
         if query.per_org_domains is not None:
             note = (
-                f"Send connectors are organisation-wide; this answer came from {query.server}, "
+                f"Send connectors are organisation-wide; this answer came from {answer.server}, "
                 f"asked once for every checklist with internal domain {', '.join(query.per_org_domains)}"
             )
         details = check.render_finding_details(

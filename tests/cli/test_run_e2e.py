@@ -533,3 +533,24 @@ def test_a_checklist_edited_while_its_server_is_asked_is_read_again(site: Site) 
     assert row.outcome == "written" and row.old_status == "Open"
     assert "replaced a status set by a person (Open)" in row.note
     assert review(target).finding_details.endswith("Hand check, J. Smith")
+
+
+def test_per_org_asks_another_server_when_the_first_cannot_be_reached(site: Site) -> None:
+    site.emu.behavior("ex01.contoso.mil").fail = "drop"
+    result = site.invoke(*site.base_args(str(site.folder), "--per-org", "--json"))
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.output)["checklists"]
+    assert {r["outcome"] for r in rows} == {"written"}
+    assert site.emu.stats("ex02.contoso.mil").pools_opened == 1
+    assert "this answer came from 127.0.0.1" in review(site.checklist("ex01")).finding_details
+    details = review(site.checklist("ex04")).finding_details
+    assert f":{site.emu.port_of('ex02.contoso.mil')}/PowerShell" in details
+
+
+def test_per_org_does_not_hide_a_powershell_error_behind_another_server(site: Site) -> None:
+    site.emu.behavior("ex01.contoso.mil").fail = "error_record"
+    result = site.invoke(*site.base_args(str(site.folder), "--per-org", "--json"))
+    rows = json.loads(result.output)["checklists"]
+    assert result.exit_code == 1
+    assert all(r["outcome"] == "error" and "Get-SendConnector failed" in r["error"] for r in rows)
+    assert site.emu.stats("ex02.contoso.mil").pools_opened == 0
