@@ -379,7 +379,10 @@ def _ask(query: _Query, options: RunOptions) -> _Answer:
             failures.append(exc)
             continue
         log.info("%s answered: %d Send connector(s)", server, len(result.connectors))
-        source = check.Source("remote", f"{result.endpoint_url} (configuration {result.configuration})")
+        # How far the answer can be trusted belongs in the audit record itself.
+        trust = "; TLS certificate NOT verified (--insecure)" if settings.ssl and settings.insecure else ""
+        trust = trust or ("" if settings.ssl else "; HTTP with message encryption")
+        source = check.Source("remote", f"{result.endpoint_url} (configuration {result.configuration}{trust})")
         return _Answer(result.connectors, source, datetime.now(timezone.utc), server)
     first = failures[0]
     tried = ", ".join(f.host for f in failures)

@@ -91,6 +91,7 @@ def test_ntlm_with_message_encryption_over_http(tmp_path: Path, copy_of) -> None
         )
     assert result.exit_code == 0, result.output
     assert review(path).status is Status.NOT_A_FINDING
+    assert "HTTP with message encryption" in review(path).finding_details
 
 
 FAILURES = {
@@ -554,3 +555,15 @@ def test_per_org_does_not_hide_a_powershell_error_behind_another_server(site: Si
     assert result.exit_code == 1
     assert all(r["outcome"] == "error" and "Get-SendConnector failed" in r["error"] for r in rows)
     assert site.emu.stats("ex02.contoso.mil").pools_opened == 0
+
+
+def test_insecure_is_recorded_in_the_finding_details(site: Site) -> None:
+    args = [
+        a
+        for a in site.base_args(str(site.checklist("ex01")), "--insecure")
+        if a not in ("--ca-bundle", site.emu.ca_path)
+    ]
+    result = site.invoke(*args)
+    assert result.exit_code == 0, result.output
+    assert "WARNING: --insecure" in result.output
+    assert "TLS certificate NOT verified (--insecure)" in review(site.checklist("ex01")).finding_details
