@@ -171,3 +171,20 @@ def test_help_and_show_do_not_import_the_remoting_stack(args: list[str]) -> None
     )
     done = subprocess.run([sys.executable, "-c", probe, *args], capture_output=True, text=True, cwd=REPO, timeout=60)
     assert done.stdout.strip().splitlines()[-1] == "[]", done.stdout + done.stderr
+
+
+def test_options_from_environment_variables(tmp_path: Path) -> None:
+    import shutil
+
+    checklist = tmp_path / "ex01.ckl"
+    shutil.copyfile(SAMPLES / "ex01.contoso.mil.ckl", checklist)
+    evidence = tmp_path / "sc.json"
+    evidence.write_text(
+        json.dumps({"Name": "Relay", "Identity": "Relay", "TlsDomain": "contoso.mil"}), encoding="utf-8"
+    )
+    env = {"CKLAUTO_DOMAIN": "contoso.mil", "CKLAUTO_RUN_DRY_RUN": "1", "CKLAUTO_RUN_EVIDENCE": str(evidence)}
+    result = CliRunner().invoke(main, ["run", str(checklist), "--json"], env=env, catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.output)
+    assert document["dry_run"] is True and document["checklists"][0]["status"] == "NotAFinding"
+    assert checklist.read_bytes() == (SAMPLES / "ex01.contoso.mil.ckl").read_bytes()
