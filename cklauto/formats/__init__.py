@@ -7,7 +7,7 @@ import zlib
 from pathlib import Path
 
 from cklauto.errors import ChecklistError
-from cklauto.formats.base import Asset, Checklist, Review, Rule, StigInfo, check_writable
+from cklauto.formats.base import Asset, Checklist, Review, Rule, StigInfo, check_writable, file_stamp
 from cklauto.formats.ckl import CklChecklist, looks_like_ckl
 from cklauto.formats.cklb import CklbChecklist, looks_like_cklb
 
@@ -54,7 +54,7 @@ def open_checklist(path: str | Path) -> Checklist:
         raise ChecklistError(path, f"could not be read: {exc.strerror or exc}") from None
     if len(data) > MAX_CHECKLIST_BYTES:
         raise ChecklistError(path, f"is over the {MAX_CHECKLIST_BYTES // 2**20} MiB limit for a checklist")
-    return parse_checklist(path, data, disk_stamp=(st.st_ino, st.st_size, st.st_mtime_ns))
+    return parse_checklist(path, data, disk_stamp=file_stamp(st))
 
 
 def reopen_if_unchanged(path: str | Path, fingerprint: tuple[tuple[int, int, int] | None, int]) -> Checklist | None:
@@ -68,7 +68,7 @@ def reopen_if_unchanged(path: str | Path, fingerprint: tuple[tuple[int, int, int
     try:
         with open(path, "rb") as handle:
             st = os.fstat(handle.fileno())
-            if stamp is None or (st.st_ino, st.st_size, st.st_mtime_ns) != stamp:
+            if stamp is None or file_stamp(st) != stamp:
                 return None
             data = handle.read(MAX_CHECKLIST_BYTES + 1)
     except OSError:

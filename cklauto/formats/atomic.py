@@ -80,7 +80,7 @@ def write_atomically(target: Path, data: bytes, *, mode: int | None = None) -> N
     ``mode`` defaults to the existing file's permission bits (0o644 for a new file).
     """
     target = Path(target)
-    folder = target.parent if str(target.parent) else Path(".")
+    folder = target.parent
     if mode is None:
         try:
             mode = stat.S_IMODE(os.stat(target).st_mode)

@@ -123,11 +123,6 @@ class Checklist(abc.ABC):
         return (self._disk_stamp, zlib.crc32(self.data))
 
     @property
-    def disk_stamp(self) -> tuple[int, int, int] | None:
-        """(inode, size, mtime) of the file when it was read; None for bytes not read from disk."""
-        return self._disk_stamp
-
-    @property
     @abc.abstractmethod
     def asset(self) -> Asset: ...
 
@@ -205,7 +200,7 @@ class Checklist(abc.ABC):
         check_writable(target)
         if path is None and self._disk_stamp is not None:
             try:
-                now = _stamp(os.stat(target))
+                now = file_stamp(os.stat(target))
             except FileNotFoundError:
                 now = None
             if now != self._disk_stamp:
@@ -218,7 +213,7 @@ class Checklist(abc.ABC):
             raise ChecklistError(
                 target, f"could not be saved: {exc.strerror or exc}", "the original is unchanged"
             ) from None
-        self._disk_stamp = _stamp(os.stat(target))
+        self._disk_stamp = file_stamp(os.stat(target))
 
 
 def check_writable(target: Path) -> None:
@@ -227,7 +222,7 @@ def check_writable(target: Path) -> None:
     Mode bits are checked explicitly: as root, ``os.access`` says yes to everything, yet an
     admin who made a checklist read-only meant it.
     """
-    folder = target.parent if str(target.parent) else Path(".")
+    folder = target.parent
     try:
         st = os.stat(target)
     except FileNotFoundError:
@@ -246,5 +241,6 @@ def check_writable(target: Path) -> None:
         )
 
 
-def _stamp(st: os.stat_result) -> tuple[int, int, int]:
+def file_stamp(st: os.stat_result) -> tuple[int, int, int]:
+    """(inode, size, mtime): what tells that a file on disk is no longer the one that was read."""
     return (st.st_ino, st.st_size, st.st_mtime_ns)
