@@ -81,7 +81,6 @@ class Row:
 class RunResult:
     rows: list[Row]
     interrupted: bool = False
-    queries: int = 0
 
     def exit_code(self, fail_on_open: bool = False) -> int:
         if self.interrupted:
@@ -212,7 +211,7 @@ def run(
             row.outcome = "interrupted"
             row.error = "not checked: the run was interrupted"
     log.debug("%d checklist(s), %d question(s) asked", len(rows), len(queries))
-    return RunResult(rows=rows, interrupted=stop.is_set(), queries=len(queries))
+    return RunResult(rows=rows, interrupted=stop.is_set())
 
 
 def _settle(item: _Item, query: _Query, options: RunOptions) -> None:
@@ -263,9 +262,7 @@ def _plan_one(path: Path, row: Row, options: RunOptions, base_dirs: Sequence[Pat
             ),
         )
         return None
-    if options.skip_reviewed and _set_by_person(rule.review):
-        row.outcome = "skipped"
-        row.note = f"reviewed by a person ({rule.review.status.value}); left alone (--skip-reviewed)"
+    if _skipped_as_reviewed(row, rule.review, options):
         row.server = server
         return None
     row.server = server if evidence is None else f"evidence:{evidence}"
@@ -421,9 +418,7 @@ def _apply(item: _Item, answer: _Answer, query: _Query, options: RunOptions) -> 
         return
     old = rule.review
     row.old_status = row.status = old.status.value
-    if options.skip_reviewed and _set_by_person(old):
-        row.outcome = "skipped"
-        row.note = f"reviewed by a person ({old.status.value}); left alone (--skip-reviewed)"
+    if _skipped_as_reviewed(row, old, options):  # a person may have reviewed it meanwhile
         return
     try:
         decision = check.decide(answer.connectors, item.domains)
@@ -476,6 +471,15 @@ def _marked_by_evaluate_stig(data: bytes) -> bool:
     """Evaluate-STIG's root comment (CKL) or object (CKLB), which STIG Manager reads (formats.md §5)."""
     head = data[:4096]
     return b"<!--<Evaluate-STIG>" in head or b'"evaluate-stig"' in head
+
+
+def _skipped_as_reviewed(row: Row, review: Review, options: RunOptions) -> bool:
+    """With --skip-reviewed, mark the row skipped when a person set the rule's status."""
+    if not (options.skip_reviewed and _set_by_person(review)):
+        return False
+    row.outcome = "skipped"
+    row.note = f"reviewed by a person ({review.status.value}); left alone (--skip-reviewed)"
+    return True
 
 
 def _set_by_person(review: Review) -> bool:
