@@ -12,6 +12,7 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
+from cklauto.checks.ex13_mb_000120 import validate_domain
 from cklauto.errors import ConfigError
 
 KNOWN_COLUMNS = ("host", "server", "port", "domain", "evidence")
@@ -92,6 +93,11 @@ def load_inventory(path: str | Path) -> Inventory:
                 raise ConfigError(f"{path}: line {line}: port {values['port']!r} is not a TCP port")
             port = int(values["port"])
         domains = tuple(d for d in values.get("domain", "").replace(";", " ").replace(",", " ").split() if d)
+        for domain in domains:
+            try:
+                validate_domain(domain)
+            except ValueError as exc:
+                raise ConfigError(f"{path}: line {line}: {exc}") from None
         evidence = (path.parent / values["evidence"]) if values.get("evidence") else None
         entries.append(
             InventoryEntry(

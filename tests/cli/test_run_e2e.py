@@ -567,3 +567,15 @@ def test_insecure_is_recorded_in_the_finding_details(site: Site) -> None:
     assert result.exit_code == 0, result.output
     assert "WARNING: --insecure" in result.output
     assert "TLS certificate NOT verified (--insecure)" in review(site.checklist("ex01")).finding_details
+
+
+def test_a_bad_domain_in_the_inventory_is_a_clear_error(site: Site) -> None:
+    bad = site.tmp / "bad-domain.csv"
+    bad.write_text("host,server,domain\nex01.contoso.mil,127.0.0.1,not a domain!\n", encoding="utf-8")
+    args = site.base_args(str(site.checklist("ex01")))
+    args[args.index("--inventory") + 1] = str(bad)
+    original = site.checklist("ex01").read_bytes()
+    result = site.invoke(*args)
+    assert result.exit_code == 1
+    assert f"{bad}: line 2:" in result.output and "Traceback" not in result.output
+    assert site.checklist("ex01").read_bytes() == original
