@@ -55,21 +55,21 @@ def _expected_errors(func: F) -> F:
 @click.version_option(__version__, "--version", prog_name="cklauto")
 @click.option("-v", "--verbose", count=True, help="Per-host detail on stderr (-vv for debug).")
 def main(verbose: int) -> None:
-    """Fill the V-84609 review (EX13-MB-000120, "Exchange internal Send connectors must
-    require encryption") of existing STIG Viewer checklists from a live check of the
-    Exchange server, or from evidence saved on it.
+    """Fill the automated rules of the Exchange 2013 Mailbox STIG in existing STIG Viewer
+    checklists from live checks of the Exchange server, or from evidence saved on it.
 
     \b
     Examples:
       cklauto demo                                   # try it: sample checklists, emulated Exchange
+      cklauto checks                                 # the automated rules and their site settings
       cklauto show checklists/                       # what the checklists say now
-      cklauto run ex01.ckl --domain contoso.mil      # check ex01's server, write the result
+      cklauto run ex01.ckl --domain contoso.mil      # check ex01's server, write the results
       cklauto run checklists/ --domain contoso.mil --inventory hosts.csv --report before-review.csv
       cklauto new --xccdf U_MS_Exchange_2013_Mailbox_STIG_V2R3_Manual-xccdf.xml \\
                   --host EX01 --fqdn ex01.contoso.mil --format ckl -o ex01.ckl
 
     Options can also come from environment variables: CKLAUTO_DOMAIN, CKLAUTO_USERNAME,
-    CKLAUTO_INVENTORY, CKLAUTO_CA_BUNDLE, and CKLAUTO_<COMMAND>_<OPTION> for the rest
+    CKLAUTO_INVENTORY, CKLAUTO_CA_BUNDLE, CKLAUTO_SITE, and CKLAUTO_<COMMAND>_<OPTION> for the rest
     (e.g. CKLAUTO_RUN_JOBS=16). The password comes only from CKLAUTO_PASSWORD or a prompt.
     """
     if verbose == 0:
@@ -87,25 +87,100 @@ def main(verbose: int) -> None:
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (one object per checklist) instead of text.")
-def show(paths: tuple[Path, ...], as_json: bool) -> None:
-    """Show each checklist's format, host, STIGs and the V-84609 review.
+@click.option(
+    "--details", "details_for", metavar="RULE", help="Also print this rule's full finding details and comments."
+)
+def show(paths: tuple[Path, ...], as_json: bool, details_for: str | None) -> None:
+    """Show each checklist's format, host, STIGs and the review of every automated rule.
 
     PATHS are checklist files or folders (searched for .ckl and .cklb).
 
     \b
     Examples:
       cklauto show ex01.ckl
+      cklauto show ex01.ckl --details EX13-MB-000120
       cklauto show checklists/ --json
     """
     from cklauto.show import describe_all, render_text
 
-    entries = describe_all(paths)
+    entries = describe_all(paths, details_for=details_for)
     if as_json:
         click.echo(json.dumps(entries, indent=2, ensure_ascii=False))
     else:
         click.echo(render_text(entries))
     if any(entry.get("error") for entry in entries):
         sys.exit(1)
+
+
+# ------------------------------------------------------------------------------------- checks
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@click.option(
+    "--site",
+    "site_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    envvar="CKLAUTO_SITE",
+    help="Site settings file, to show which settings are set.",
+)
+@click.option("--domain", "domains", multiple=True, envvar="CKLAUTO_DOMAIN", help="As for cklauto run.")
+@_expected_errors
+def checks(as_json: bool, site_file: Path | None, domains: tuple[str, ...]) -> None:
+    """List every automated check: its rule, what it asks Exchange, and the site settings it needs.
+
+    \b
+    Examples:
+      cklauto checks
+      cklauto checks --site site.toml        # which settings are set
+      cklauto checks --json
+    """
+    from cklauto.catalog import describe_checks, render_checks
+    from cklauto.checks import all_checks
+
+    registered = all_checks()
+    site: dict[str, Any] = {}
+    if site_file:
+        from cklauto.site import load_site_file
+
+        site = load_site_file(site_file, registered)
+    if domains:
+        site["internal_smtp_domain"] = domains
+    entries = describe_checks(registered, set(site))
+    if as_json:
+        click.echo(json.dumps(entries, indent=2, ensure_ascii=False))
+    else:
+        click.echo(render_checks(entries))
+
+
+# ------------------------------------------------------------------------------ collect-script
+@main.command("collect-script")
+@click.option("--rule", "rules", multiple=True, metavar="ID", help="Only the queries of these rules. Repeatable.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the script here.")
+@_expected_errors
+def collect_script_command(rules: tuple[str, ...], output: Path | None) -> None:
+    """Print a PowerShell script that exports, in the Exchange Management Shell, every answer
+    cklauto needs as one evidence bundle (for enclaves without remote PowerShell).
+
+    \b
+    Examples:
+      cklauto collect-script -o cklauto-collect.ps1
+      # on the Exchange server, in the Exchange Management Shell:
+      #   .\\cklauto-collect.ps1 -OutFile ex01-evidence.json
+      cklauto run ex01.ckl --site site.toml --evidence ex01-evidence.json
+    """
+    from cklauto.checks import select_checks
+    from cklauto.collect import collect_script
+
+    script = collect_script(select_checks(rules))
+    if output is None:
+        click.echo(script, nl=False)
+        return
+    from cklauto.formats.atomic import write_atomically
+
+    try:
+        write_atomically(output, script.encode("utf-8-sig"))
+    except OSError as exc:
+        raise CklautoError(f"{output}: could not be written: {exc.strerror or exc}") from None
+    click.echo(f"Wrote {output}", err=True)
 
 
 # ---------------------------------------------------------------------------------------- new
@@ -188,12 +263,27 @@ def _multi(value: str) -> str:
 @main.command(epilog=EXIT_CODES_HELP)
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option(
+    "--rule",
+    "rules",
+    multiple=True,
+    metavar="ID",
+    help="Evaluate only this rule (STIG ID, Group ID, Rule ID or legacy ID). Repeatable. Default: every automated "
+    "rule (see cklauto checks).",
+)
+@click.option(
+    "--site",
+    "site_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    envvar="CKLAUTO_SITE",
+    help="TOML file of site settings from the EDSP/SSP (see cklauto checks).",
+)
+@click.option(
     "--domain",
     "domains",
     multiple=True,
     envvar="CKLAUTO_DOMAIN",
-    help="Internal SMTP domain from the site's Email Domain Security Plan. Repeatable. Required "
-    "unless every checklist gets one from --inventory.",
+    help="Internal SMTP domain from the site's Email Domain Security Plan (the internal_smtp_domain site "
+    "setting). Repeatable.",
 )
 @click.option("--server", help="Server to ask, for every checklist (default: each checklist's FQDN, else host name).")
 @click.option(
@@ -271,7 +361,17 @@ def _multi(value: str) -> str:
     help="Write updated copies here; originals stay untouched.",
 )
 @click.option("--dry-run", is_flag=True, help="Check and show what would change; write nothing.")
-@click.option("--skip-reviewed", is_flag=True, help="Leave rules whose status a person set alone.")
+@click.option(
+    "--overwrite-reviewed",
+    is_flag=True,
+    help="Also evaluate rules whose status a person set (default: leave them alone).",
+)
+@click.option("--skip-reviewed", is_flag=True, hidden=True, help="The default now; kept for old scripts.")
+@click.option(
+    "--no-comments",
+    is_flag=True,
+    help="Do not write a comment on Open results (by default an empty COMMENTS field gets a short factual one).",
+)
 @click.option(
     "--report", type=click.Path(dir_okay=False, path_type=Path), help="Also write the summary to FILE.json or FILE.csv."
 )
@@ -281,6 +381,8 @@ def _multi(value: str) -> str:
 @_expected_errors
 def run(
     paths: tuple[Path, ...],
+    rules: tuple[str, ...],
+    site_file: Path | None,
     domains: tuple[str, ...],
     server: str | None,
     port: int | None,
@@ -301,42 +403,67 @@ def run(
     per_org: bool,
     output_dir: Path | None,
     dry_run: bool,
+    overwrite_reviewed: bool,
     skip_reviewed: bool,
+    no_comments: bool,
     report: Path | None,
     as_json: bool,
     fail_on_open: bool,
     quiet: bool,
 ) -> None:
-    """Check V-84609 on each checklist's Exchange server and write the result into the checklist.
+    """Evaluate the automated rules on each checklist's Exchange server and write the results.
 
     PATHS are checklist files or folders (searched for .ckl and .cklb; checklists without the
-    Exchange 2013 Mailbox STIG are reported as skipped). Each server is asked once, however many
-    checklists name it. Writes are atomic; a failed host leaves its checklists untouched.
+    Exchange 2013 Mailbox STIG are reported as skipped). Each server is asked once, over one
+    connection, however many checklists and rules need it. Writes are atomic; a failed host
+    or query leaves the rules it was needed for untouched. Rules whose status a person set are
+    left alone unless --overwrite-reviewed.
 
     \b
     Examples:
       export CKLAUTO_PASSWORD=...   # or be prompted; never on the command line
       cklauto run ex01.ckl --domain contoso.mil --username svc-stig@CONTOSO.MIL
-      cklauto run checklists/ --domain contoso.mil --inventory hosts.csv --report review.csv
-      cklauto run ex01.cklb --domain contoso.mil --evidence ex01-sendconnectors.json
-      cklauto run checklists/ --domain contoso.mil --dry-run
+      cklauto run checklists/ --site site.toml --inventory hosts.csv --report review.csv
+      cklauto run ex01.cklb --rule EX13-MB-000120 --domain contoso.mil --evidence ex01-evidence.json
+      cklauto run checklists/ --site site.toml --dry-run
     """
     from cklauto import runner
-    from cklauto.checks.ex13_mb_000120 import validate_domain
+    from cklauto.checks import select_checks
     from cklauto.discover import expand_paths
     from cklauto.inventory import load_inventory
     from cklauto.remoting import ConnectionSettings
     from cklauto.report import render_json, render_table, write_report
+    from cklauto.site import load_site_file, validate_domain, validate_settings
 
     try:
-        checked_domains = tuple(validate_domain(d) for d in domains)
-    except ValueError as exc:
-        raise click.BadParameter(str(exc), param_hint="--domain") from None
-    inv = load_inventory(inventory) if inventory else None
-    if not checked_domains and not (inv and all(e.domains for e in inv.entries)):
-        raise click.UsageError(
-            "give the internal SMTP domain with --domain (from the site's Email Domain Security Plan)"
+        checks = select_checks(rules)
+    except CklautoError as exc:
+        raise click.BadParameter(exc.one_line(), param_hint="--rule") from None
+    site = load_site_file(site_file, checks) if site_file else {}
+    if domains:
+        try:
+            checked = tuple(dict.fromkeys(validate_domain(d) for d in domains))
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="--domain") from None
+        site.update(
+            validate_settings({runner.INTERNAL_DOMAIN_SETTING: list(checked)}, checks, origin="--domain")
+            if any(s.name == runner.INTERNAL_DOMAIN_SETTING for c in checks for s in c.settings)
+            else {}
         )
+    inv = load_inventory(inventory) if inventory else None
+    if rules:
+        inventory_domains = inv is not None and all(e.domains for e in inv.entries)
+        for check in checks:
+            missing = [
+                s.name
+                for s in check.required_settings()
+                if s.name not in site and not (s.name == runner.INTERNAL_DOMAIN_SETTING and inventory_domains)
+            ]
+            if missing:
+                hint = " (or --domain)" if runner.INTERNAL_DOMAIN_SETTING in missing else ""
+                raise click.UsageError(
+                    f"{check.stig_id} needs the site setting {', '.join(missing)}: give it in --site FILE{hint}"
+                )
     if auth == "certificate" and not (cert_pem and cert_key_pem):
         raise click.UsageError("--auth certificate needs --cert-pem and --cert-key-pem")
     if report and report.suffix.lower() not in (".json", ".csv"):
@@ -364,7 +491,8 @@ def run(
     if not files:
         raise CklautoError(f"no .ckl or .cklb files found in {', '.join(str(p) for p in paths)}")
     options = runner.RunOptions(
-        domains=checked_domains,
+        checks=checks,
+        site=site,
         connection=ConnectionSettings(
             server="",
             port=port,
@@ -384,7 +512,8 @@ def run(
         evidence=evidence,
         inventory=inv,
         dry_run=dry_run,
-        skip_reviewed=skip_reviewed,
+        overwrite_reviewed=overwrite_reviewed,
+        write_comments=not no_comments,
         output_dir=output_dir,
         jobs=jobs,
         per_org=per_org,

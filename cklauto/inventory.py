@@ -1,8 +1,10 @@
 """Per-host overrides for batch runs, from a CSV file with a header row.
 
 Columns: ``host`` (required; matched case-insensitively against a checklist's host name or
-FQDN) and, optionally, ``server``, ``port``, ``domain`` (several separated by ``;`` or spaces)
-and ``evidence`` (a path, relative to the inventory file).
+FQDN) and, optionally, ``server`` (where to connect), ``port``, ``domain`` (the internal SMTP
+domain(s), several separated by ``;`` or spaces), ``evidence`` (a path, relative to the
+inventory file) and ``exchange_server`` (the server's own name in Exchange, for the rules that
+ask about one server; default: the checklist's host name).
 """
 
 from __future__ import annotations
@@ -12,10 +14,10 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
-from cklauto.checks.ex13_mb_000120 import validate_domain
 from cklauto.errors import ConfigError
+from cklauto.site import validate_domain
 
-KNOWN_COLUMNS = ("host", "server", "port", "domain", "evidence")
+KNOWN_COLUMNS = ("host", "server", "port", "domain", "evidence", "exchange_server")
 MAX_INVENTORY_BYTES = 16 * 1024 * 1024
 
 
@@ -29,6 +31,8 @@ class InventoryEntry:
     domains: tuple[str, ...] = ()
     evidence: Path | None = None
     line: int = 0
+    #: The Exchange server's own name, for per-server queries (default: the checklist's host name).
+    exchange_server: str | None = None
 
 
 class Inventory:
@@ -101,7 +105,13 @@ def load_inventory(path: str | Path) -> Inventory:
         evidence = (path.parent / values["evidence"]) if values.get("evidence") else None
         entries.append(
             InventoryEntry(
-                host=host, server=values.get("server") or None, port=port, domains=domains, evidence=evidence, line=line
+                host=host,
+                server=values.get("server") or None,
+                port=port,
+                domains=domains,
+                evidence=evidence,
+                line=line,
+                exchange_server=values.get("exchange_server") or None,
             )
         )
     if not entries:

@@ -20,7 +20,7 @@ REPORT_COLUMNS = tuple(f.name for f in dataclasses.fields(Row))
 
 
 def totals(rows: Sequence[Row]) -> dict[str, int]:
-    """Checklists per resulting status, plus skipped and failed counts."""
+    """Rules per resulting status, plus skipped and failed counts (checklist-level rows count once)."""
     counts: Counter[str] = Counter()
     for row in rows:
         if row.outcome in ("error", "interrupted"):
@@ -75,31 +75,43 @@ def write_report(path: Path, rows: Sequence[Row], *, dry_run: bool = False, inte
         raise ConfigError(f"{path}: report could not be written: {exc.strerror or exc}") from None
 
 
+_STATUS_COLUMNS = (("NotAFinding", "NF"), ("Open", "OPEN"), ("Not_Applicable", "NA"))
+
+
 def render_table(rows: Sequence[Row], *, dry_run: bool = False) -> str:
-    """The human summary: one line per checklist, then the totals."""
-    headers = ("CHECKLIST", "HOST", "OLD", "NEW", "RESULT")
+    """The human summary: one line per checklist (counts per status), the totals, then every failure."""
     folder = _common_folder([row.checklist for row in rows])
-    lines = []
+    by_file: dict[str, list[Row]] = {}
     for row in rows:
-        if row.outcome == "error" or row.outcome == "interrupted":
-            result = f"error: {row.error}"
-        elif row.outcome == "skipped":
-            result = f"skipped: {row.note}"
-        else:
-            result = {"written": "written", "would-change": "would change", "unchanged": "no status change"}.get(
-                row.outcome, row.outcome
-            )
-            if dry_run and row.outcome == "unchanged":
-                result = "would rewrite details only"
-            if row.note:
-                result += f" ({row.note})"
+        by_file.setdefault(row.checklist, []).append(row)
+    headers = (
+        "CHECKLIST",
+        "HOST",
+        "RULES",
+        *(short for _, short in _STATUS_COLUMNS),
+        "LEFT",
+        "FAILED",
+        "CHANGED",
+        "RESULT",
+    )
+    lines = []
+    for checklist, group in by_file.items():
+        evaluated = [r for r in group if r.outcome in ("written", "would-change", "unchanged")]
+        failed = [r for r in group if r.outcome in ("error", "interrupted")]
+        left = [r for r in group if r.outcome == "skipped" and r.rule]
+        counts = Counter(r.status for r in evaluated)
+        rules = len([r for r in group if r.rule])
+        changed = sum(1 for r in evaluated if r.changed)
         lines.append(
             (
-                _relative(row.checklist, folder),
-                row.host or "-",
-                row.old_status or "-",
-                row.status if row.outcome not in ("skipped",) and row.status else "-",
-                result,
+                _relative(checklist, folder),
+                group[0].host or "-",
+                str(rules),
+                *(str(counts.get(status, 0)) for status, _ in _STATUS_COLUMNS),
+                str(len(left)),
+                str(len(failed)),
+                str(changed),
+                _file_result(group, evaluated, failed, dry_run),
             )
         )
     widths = [max(len(h), *(len(line[i]) for line in lines)) if lines else len(h) for i, h in enumerate(headers)]
@@ -109,8 +121,38 @@ def render_table(rows: Sequence[Row], *, dry_run: bool = False) -> str:
     out += ["  ".join(v.ljust(w) for v, w in zip(line, widths, strict=True)).rstrip() for line in lines]
     summary = ", ".join(f"{count} {name}" for name, count in totals(rows).items()) or "nothing to do"
     out.append("")
-    out.append(f"Totals: {summary}")
+    out.append(f"Totals ({len(by_file)} checklists): {summary}")
+    failures = [r for r in rows if r.outcome in ("error", "interrupted")]
+    if failures:
+        out.append("")
+        out.append(f"Failures ({len(failures)}):")
+        for row in failures:
+            where = _relative(row.checklist, folder) + (f" {row.rule}" if row.rule else "")
+            out.append(f"  {where}: {row.error}")
     return "\n".join(out)
+
+
+def _file_result(group: Sequence[Row], evaluated: Sequence[Row], failed: Sequence[Row], dry_run: bool) -> str:
+    if len(group) == 1 and not group[0].rule:
+        only = group[0]
+        if only.outcome == "skipped":
+            return f"skipped: {only.note}"
+        if only.outcome in ("error", "interrupted"):
+            return "error (see below)"
+    notes = sorted({r.note for r in evaluated if r.note and "Evaluate-STIG" in r.note})
+    if any(r.outcome == "written" for r in group):
+        result = "written"
+    elif any(r.outcome == "would-change" for r in group):
+        result = "would change"
+    elif evaluated:
+        result = "would rewrite details only" if dry_run else "no status change"
+    elif failed:
+        result = "not written"
+    else:
+        result = "nothing evaluated"
+    if failed and evaluated:
+        result += f"; {len(failed)} rule(s) failed"
+    return result + (f" ({notes[0]})" if notes else "")
 
 
 def _common_folder(paths: Sequence[str]) -> str:

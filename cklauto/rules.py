@@ -35,7 +35,7 @@ def find_rule(checklist: Checklist, benchmark_id: str, names: Iterable[str]) -> 
 
 
 def find_target_rule(checklist: Checklist) -> Rule:
-    """The rule cklauto owns: EX13-MB-000120 of the Exchange 2013 Mailbox STIG, in any release."""
-    from cklauto.checks import ex13_mb_000120 as check
+    """EX13-MB-000120 of the Exchange 2013 Mailbox STIG, in any release (the rule cklauto started with)."""
+    from cklauto.checks.ex13_mb_000120 import CHECK
 
-    return find_rule(checklist, check.BENCHMARK_ID, check.ALIASES)
+    return find_rule(checklist, CHECK.benchmark_id, CHECK.ids.names())

@@ -1,32 +1,54 @@
-"""Evaluate EX13-MB-000120 for many checklists: plan, ask each server once, decide, write.
+"""Evaluate every automated rule of many checklists: plan, ask each server once, decide, write once.
 
-The library behind ``cklauto run``.  It never prints: the CLI renders the rows it returns.
-Every checklist gets exactly one :class:`Row`, whatever happens to it, so the summary, the
-report and the exit code always account for every file.
+The library behind ``cklauto run``.  It never prints: the CLI renders the rows it returns.  Data flows one way:
 
-Fail closed: a checklist is written only after its server answered completely and the answer
-was judged; any error leaves the file as it was and puts the reason in its row.
+1. **Plan** (main thread, as files are read): open each checklist, find the rules of the selected checks in its
+   Exchange 2013 Mailbox STIG, leave alone those a person reviewed or that need a site setting nobody gave, and
+   add the union of the remaining rules' queries to its server's job (one job per server or evidence file; with
+   ``--per-org`` the organisation-wide queries go to one job per organisation instead).
+2. **Ask** (worker threads): each job opens ONE runspace pool and runs its queries (or reads its evidence file).
+3. **Decide and write** (main thread, as answers arrive): when every job a checklist needs has answered, each rule
+   is decided from its queries' records, the shared frame writes its finding details around a person's text, and
+   the checklist is saved once with all its rules.
+
+Every (checklist, rule) gets exactly one :class:`Row`, whatever happens, so the summary, the report and the exit
+code account for everything.  Fail closed: a rule is written only after every query it reads answered completely
+and its check decided; any error leaves that rule as it was and puts the reason in its row, while the checklist's
+other rules are still written.  No exception, expected or not, stops the batch: a last-resort guard per checklist
+turns it into an "internal error" row.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import functools
 import logging
 import queue
+import re
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
 
 from cklauto import __version__
-from cklauto.checks import ex13_mb_000120 as check
-from cklauto.errors import CklautoError, ConfigError, RemoteError, StigNotInChecklist
-from cklauto.formats import Review, Rule, open_checklist, reopen_if_unchanged
+from cklauto.checks.api import EXCHANGE_2013_MAILBOX, Answers, Check, Query, ResolvedQuery, Scope, Settings
+from cklauto.checks.frame import (
+    DetailsTooLong,
+    Evaluation,
+    Source,
+    compose_comment,
+    compose_details,
+    set_by_person,
+)
+from cklauto.checks.values import normalize_domain
+from cklauto.errors import CklautoError, ConfigError, RemoteError, TargetRuleError
+from cklauto.formats import Checklist, Rule, StigInfo, open_checklist, reopen_if_unchanged
 from cklauto.inventory import Inventory
-from cklauto.model import SendConnector, Status
+from cklauto.model import Status
 from cklauto.remoting.session import ConnectionSettings
-from cklauto.rules import find_target_rule
+from cklauto.site import show_value
 
 log = logging.getLogger(__name__)
 
@@ -36,35 +58,40 @@ EXIT_USAGE = 2
 EXIT_OPEN = 3
 EXIT_INTERRUPTED = 130
 
-#: Where manual finding details that cklauto replaced are kept, below cklauto's own text.
-PREVIOUS_DETAILS_MARKER = "----- Finding details written before cklauto (kept verbatim) -----"
+#: The site setting ``--domain`` and the inventory's domain column fill.
+INTERNAL_DOMAIN_SETTING = "internal_smtp_domain"
 
 
 @dataclass(frozen=True)
 class RunOptions:
     """Everything ``cklauto run`` was asked to do."""
 
-    domains: tuple[str, ...] = ()
+    checks: tuple[Check, ...] = ()
+    #: Site settings by name, already checked (``--site`` file plus ``--domain``).
+    site: Mapping[str, Any] = field(default_factory=dict)
     #: How to reach servers; ``server`` and ``port`` are filled in per host.
     connection: ConnectionSettings = ConnectionSettings(server="")
     server: str | None = None
     evidence: Path | None = None
     inventory: Inventory | None = None
     dry_run: bool = False
-    skip_reviewed: bool = False
+    overwrite_reviewed: bool = False
     output_dir: Path | None = None
     jobs: int = 8
     per_org: bool = False
+    #: Write a short factual comment on Open results whose comments are empty (STIG Manager requires one).
+    write_comments: bool = True
 
 
 @dataclass
 class Row:
-    """What happened to one checklist; one row of the summary and of the report."""
+    """What happened to one rule of one checklist; one row of the summary and of the report."""
 
     checklist: str
     host: str = ""
     server: str = ""
     rule: str = ""
+    group_id: str = ""
     old_status: str = ""
     status: str = ""
     changed: bool = False
@@ -92,44 +119,58 @@ class RunResult:
         return EXIT_OK
 
 
-@dataclass
-class _Item:
-    """A checklist waiting for its server's answer.
-
-    It keeps no parsed document: a hundred parsed checklists would hold hundreds of MB while
-    their servers are asked.  The file is read again when the answer arrives (and parsed again
-    only if it changed meanwhile); the atomic save refuses it if it changes after that.
-    """
-
-    row: Row
-    path: Path
-    domains: tuple[str, ...]
-    output: Path
-    port: int | None
-    evidence: Path | None
-    rule: Rule
-    fingerprint: tuple[tuple[int, int, int] | None, int]
+# ---------------------------------------------------------------------------------------------------------------
+# Plan
 
 
 @dataclass
-class _Query:
-    """One question to one server (or one evidence file), shared by its checklists."""
+class _Job:
+    """One connection (or one evidence file) and every query asked through it."""
 
     key: tuple[object, ...]
     server: str
     port: int | None
     evidence: Path | None
-    items: list[_Item] = field(default_factory=list)
-    per_org_domains: tuple[str, ...] | None = None
-    answer: object = None  # _Answer or CklautoError once the server has answered
+    queries: list[ResolvedQuery] = field(default_factory=list)
+    #: With --per-org: other servers of the organisation to try if this one cannot be reached.
+    fallbacks: list[tuple[str, int | None]] = field(default_factory=list)
+    started: bool = False
+    result: object = None  # _JobResult or CklautoError once answered
+
+    def add(self, query: ResolvedQuery) -> None:
+        if query not in self.queries:
+            self.queries.append(query)
 
 
 @dataclass(frozen=True)
-class _Answer:
-    connectors: list[SendConnector]
-    source: check.Source
+class _JobResult:
+    answers: Mapping[ResolvedQuery, object]  # QueryAnswer | CklautoError | None (not in the evidence)
+    source: Source
+    server: str  # who answered (the server's connect name, or the evidence file's server)
     checked_at: datetime
-    server: str = ""  # the server that answered (with --per-org, not always the first asked)
+    evidence_server: str = ""
+
+
+@dataclass
+class _Target:
+    """One checklist waiting for its jobs; it keeps no parsed document while it waits."""
+
+    path: Path
+    output: Path
+    host: str
+    exchange_server: str
+    release: str
+    settings: dict[str, Any]
+    rules: dict[str, Rule]  # by STIG ID
+    rows: dict[str, Row]
+    checks: dict[str, Check]
+    fingerprint: tuple[tuple[int, int, int] | None, int]
+    #: Where to ask: (server to connect to, port, evidence file).
+    connect: tuple[str, int | None, Path | None] = ("", None, None)
+    jobs: list[_Job] = field(default_factory=list)
+    #: Which job answers each resolved query of this checklist.
+    routes: dict[ResolvedQuery, _Job] = field(default_factory=dict)
+    done: bool = False
 
 
 def run(
@@ -140,67 +181,75 @@ def run(
     stop: threading.Event | None = None,
     on_progress: Callable[[int, int], None] | None = None,
 ) -> RunResult:
-    """Evaluate and write every checklist in ``files``; see the module docstring.
-
-    Planning and asking overlap: a server is asked as soon as the first checklist naming it has
-    been read, while the rest of the files are still being read.  Answers are applied (and
-    files written) in this thread only, one at a time, so a stop request never interrupts a
-    write.
-    """
+    """Evaluate and write every checklist in ``files``; see the module docstring."""
     stop = stop or threading.Event()
     rows: list[Row] = []
-    queries: dict[tuple[object, ...], _Query] = {}
-    outputs: dict[Path, Path] = {}  # --output-dir copies, so two inputs never write one copy
-    per_org: list[_Query] = []
+    jobs: dict[tuple[object, ...], _Job] = {}
+    targets: list[_Target] = []
+    outputs: dict[Path, Path] = {}
+    waiting: dict[int, list[_Target]] = {}
     asker = _Asker(options, stop)
-    progress = [0, 0]  # answered, asked
+    progress = [0, 0]
 
     def report_progress() -> None:
         if on_progress:
             on_progress(progress[0], progress[1])
 
+    def settle_ready(job: _Job) -> None:
+        for target in waiting.pop(id(job), []):
+            if not target.done and all(j.result is not None for j in target.jobs):
+                target.done = True
+                _guarded(target, functools.partial(_apply, target, options))
+
     def take_answers(block: bool) -> None:
-        for query, answer in asker.answers(block=block):
-            query.answer = answer
-            for item in query.items:
-                _settle(item, query, options)
+        for job, result in asker.answers(block=block):
+            job.result = result
             progress[0] += 1
             report_progress()
+            settle_ready(job)
 
     report_progress()
     try:
         for path in files:
-            row = Row(checklist=str(path))
-            rows.append(row)
             if stop.is_set():
+                rows.append(
+                    Row(checklist=str(path), outcome="interrupted", error="not checked: the run was interrupted")
+                )
                 continue
-            item = _plan_one(path, row, options, base_dirs)
-            if item is not None and options.output_dir is not None:
-                claimed = outputs.setdefault(item.output.resolve(), path)
+            target = _plan_guarded(path, options, base_dirs, rows)
+            if target is None:
+                continue
+            if options.output_dir is not None:
+                claimed = outputs.setdefault(target.output.resolve(), path)
                 if claimed != path:
-                    _fail(
-                        row, ConfigError(f"{path}: its copy would overwrite that of {claimed} in {options.output_dir}")
-                    )
-                    item = None
-            if item is not None:
-                query = _query_for(item, options)
-                known = queries.get(query.key)
-                if known is None:
-                    queries[query.key] = known = query
-                    if query.per_org_domains is None:
-                        asker.ask(query)
-                    else:
-                        # Asked once every checklist is read, so that every server of the
-                        # organisation is known should the first one not answer.
-                        per_org.append(query)
+                    for row in target.rows.values():
+                        _fail(
+                            row,
+                            ConfigError(f"{path}: its copy would overwrite that of {claimed} in {options.output_dir}"),
+                        )
+                    continue
+            targets.append(target)
+            _route(target, options, jobs)
+            for job in target.jobs:
+                waiting.setdefault(id(job), []).append(target)
+                if not job.started and job.key[0] != "org":
+                    job.started = True
+                    asker.ask(job)
                     progress[1] += 1
                     report_progress()
-                known.items.append(item)
-                if known.answer is not None:  # answered while later files were still being read
-                    _settle(item, known, options)
+            if not target.jobs:  # nothing to ask (every rule left alone)
+                target.done = True
+                _guarded(target, functools.partial(_apply, target, options))
+            for job in target.jobs:
+                if job.result is not None:
+                    settle_ready(job)
             take_answers(block=False)
-        for query in per_org:
-            asker.ask(query)
+        for job in jobs.values():
+            if not job.started and not stop.is_set():
+                job.started = True
+                asker.ask(job)
+                progress[1] += 1
+                report_progress()
         asker.no_more_questions()
         while not stop.is_set() and progress[0] < progress[1]:
             take_answers(block=True)
@@ -210,77 +259,188 @@ def run(
         if row.outcome == "pending":
             row.outcome = "interrupted"
             row.error = "not checked: the run was interrupted"
-    log.debug("%d checklist(s), %d question(s) asked", len(rows), len(queries))
+    log.debug("%d checklist(s), %d job(s)", len(targets), len(jobs))
     return RunResult(rows=rows, interrupted=stop.is_set())
 
 
-def _settle(item: _Item, query: _Query, options: RunOptions) -> None:
-    if isinstance(query.answer, CklautoError):
-        _fail(item.row, query.answer)
-    elif isinstance(query.answer, _Answer):
-        _apply(item, query.answer, query, options)
+def _plan_guarded(path: Path, options: RunOptions, base_dirs: Sequence[Path], rows: list[Row]) -> _Target | None:
+    start = len(rows)
+    try:
+        return _plan(path, options, base_dirs, rows)
+    except Exception as exc:  # noqa: BLE001 - the last-resort guard: one bad file never stops the batch
+        log.exception("internal error while planning %s", path)
+        del rows[start:]
+        rows.append(
+            Row(checklist=str(path), outcome="error", error=f"{path}: internal error: {type(exc).__name__}: {exc}")
+        )
+        return None
 
 
-def _plan_one(path: Path, row: Row, options: RunOptions, base_dirs: Sequence[Path]) -> _Item | None:
+def _plan(path: Path, options: RunOptions, base_dirs: Sequence[Path], rows: list[Row]) -> _Target | None:
+    base = Row(checklist=str(path))
     try:
         checklist = open_checklist(path)
-        row.host = checklist.asset.fqdn or checklist.asset.host_name
-        rule = find_target_rule(checklist)
-    except StigNotInChecklist as exc:
-        row.outcome = "skipped"
-        row.note = exc.problem
-        return None
     except CklautoError as exc:
-        _fail(row, exc)
+        rows.append(base)
+        _fail(base, exc)
         return None
-    row.rule = f"{rule.group_id} ({rule.rule_id})" if rule.rule_id else rule.group_id
-    row.old_status = rule.review.status.value
-    row.status = row.old_status
     asset = checklist.asset
+    base.host = asset.fqdn or asset.host_name
+    stigs = checklist.stigs_with_id(EXCHANGE_2013_MAILBOX)
+    if not stigs:
+        held = ", ".join(s.label for s in checklist.stigs) or "none"
+        base.outcome = "skipped"
+        base.note = f"does not hold the {EXCHANGE_2013_MAILBOX} STIG (it holds: {held})"
+        rows.append(base)
+        return None
     try:
         entry = options.inventory.match(asset.host_name, asset.fqdn) if options.inventory else None
     except ConfigError as exc:
-        _fail(row, exc)
+        rows.append(base)
+        _fail(base, exc)
         return None
-    server = (entry.server if entry and entry.server else None) or options.server or asset.fqdn or asset.host_name
+    located = _locate(checklist, options.checks)
+    if isinstance(located, CklautoError):
+        rows.append(base)
+        _fail(base, located)
+        return None
+
+    connect_to = (entry.server if entry and entry.server else None) or options.server or asset.fqdn or asset.host_name
     evidence = (entry.evidence if entry and entry.evidence else None) or options.evidence
-    domains = (entry.domains if entry and entry.domains else ()) or options.domains
-    if not domains:
-        _fail(
-            row,
-            ConfigError(
-                f"{path}: no internal SMTP domain given", "pass --domain or add a domain column to the inventory"
-            ),
-        )
-        return None
-    if not server and evidence is None:
-        _fail(
-            row,
-            ConfigError(
-                f"{path}: the checklist names no host (HOST_FQDN and HOST_NAME are empty)",
-                "pass --server or use --inventory",
-            ),
-        )
-        return None
-    if _skipped_as_reviewed(row, rule.review, options):
-        row.server = server
-        return None
-    row.server = server if evidence is None else f"evidence:{evidence}"
+    exchange_server = (entry.exchange_server if entry and entry.exchange_server else None) or asset.host_name
+    exchange_server = exchange_server or (asset.fqdn or "")
+    settings = dict(options.site)
+    if entry and entry.domains:
+        settings[INTERNAL_DOMAIN_SETTING] = tuple(normalize_domain(d) for d in entry.domains)
     port = (entry.port if entry and entry.port else None) or options.connection.port
-    output = _output_path(path, options, base_dirs)
-    return _Item(row, path, domains, output, port, evidence, rule, checklist.fingerprint)
+    target = _Target(
+        path=path,
+        output=_output_path(path, options, base_dirs),
+        host=base.host,
+        exchange_server=exchange_server,
+        release=release_of(stigs[0]),
+        settings=settings,
+        rules={},
+        rows={},
+        checks={},
+        fingerprint=checklist.fingerprint,
+    )
+    target.connect = (connect_to or "", port, evidence)
+    for check in options.checks:
+        found = located.get(check.stig_id)
+        if found is None:
+            continue
+        row = Row(checklist=str(path), host=base.host, rule=check.stig_id)
+        rows.append(row)
+        target.rows[check.stig_id] = row
+        row.server = f"evidence:{evidence}" if evidence is not None else (connect_to or "")
+        if isinstance(found, CklautoError):
+            _fail(row, found)
+            continue
+        row.group_id = found.group_id
+        row.old_status = row.status = found.review.status.value
+        if not _wanted(row, check, found, settings, options):
+            continue
+        if evidence is None and not connect_to:
+            _fail(
+                row,
+                ConfigError(
+                    f"{path}: the checklist names no host (HOST_FQDN and HOST_NAME are empty)",
+                    "pass --server or use --inventory",
+                ),
+            )
+            continue
+        if any(r.query.needs_server for r in check.reads) and not exchange_server:
+            _fail(
+                row,
+                ConfigError(
+                    f"{path}: {check.stig_id} asks about this Exchange server, but the checklist names none",
+                    "fill HOST_NAME, or give the server's name in the inventory's exchange_server column",
+                ),
+            )
+            continue
+        target.rules[check.stig_id] = found
+        target.checks[check.stig_id] = check
+    if not target.rows:
+        base.outcome = "skipped"
+        base.note = "holds none of the rules selected"
+        rows.append(base)
+        return None
+    return target
 
 
-def _query_for(item: _Item, options: RunOptions) -> _Query:
-    port, evidence, server = item.port, item.evidence, item.row.server
+def release_of(stig: StigInfo) -> str:
+    """``V2R3`` from a STIG's version and release info ("Release: 3 Benchmark Date: ..."); "" when unknown."""
+    found = re.search(r"Release:\s*(\d+)", stig.release_info or "")
+    version = (stig.version or "").strip()
+    if not found or not version.isdigit():
+        return ""
+    return f"V{version}R{found.group(1)}"
+
+
+def _locate(checklist: Checklist, checks: Sequence[Check]) -> dict[str, Rule | CklautoError] | CklautoError:
+    """Each check's rule in the checklist's Exchange STIG (absent rules are left out; duplicates are errors)."""
+    stigs = checklist.stigs_with_id(EXCHANGE_2013_MAILBOX)
+    wanted = {check.stig_id: check.ids.names() for check in checks}
+    found: dict[str, list[Rule]] = {}
+    for stig in stigs:
+        for rule in checklist.rules(stig):
+            names = rule.names
+            for stig_id, ids in wanted.items():
+                if names & ids:
+                    found.setdefault(stig_id, []).append(rule)
+    result: dict[str, Rule | CklautoError] = {}
+    for stig_id, matches in found.items():
+        if len(matches) == 1:
+            result[stig_id] = matches[0]
+        else:
+            where = ", ".join(f"{m.group_id or '?'} ({m.rule_id or '?'})" for m in matches)
+            result[stig_id] = TargetRuleError(
+                checklist.path,
+                f"holds rule {stig_id} {len(matches)} times ({where}); fix the checklist so it appears once",
+            )
+    return result
+
+
+def _wanted(row: Row, check: Check, rule: Rule, settings: Mapping[str, Any], options: RunOptions) -> bool:
+    """Whether to evaluate this rule; when not, the row says why and the rule is left as it is."""
+    if set_by_person(rule.review) and not options.overwrite_reviewed:
+        row.outcome = "skipped"
+        row.note = f"reviewed by a person ({rule.review.status.value}); left alone (--overwrite-reviewed replaces it)"
+        return False
+    missing = [s for s in check.required_settings() if s.name not in settings]
+    if missing:
+        row.outcome = "skipped"
+        names = ", ".join(s.name for s in missing)
+        row.note = f"needs site setting {names}; left as it is (see cklauto checks)"
+        return False
+    return True
+
+
+def _route(target: _Target, options: RunOptions, jobs: dict[tuple[object, ...], _Job]) -> None:
+    server, port, evidence = target.connect
     if evidence is not None:
-        return _Query(
-            key=("evidence", str(Path(evidence).resolve())), server=server, port=None, evidence=Path(evidence)
-        )
-    if options.per_org:
-        org = tuple(sorted(check.normalize_domain(d) for d in item.domains))
-        return _Query(key=("org", org), server=server, port=port, evidence=None, per_org_domains=org)
-    return _Query(key=("server", server.lower(), port), server=server, port=port, evidence=None)
+        own_key: tuple[object, ...] = ("evidence", str(Path(evidence).resolve()))
+    else:
+        own_key = ("server", server.lower(), port)
+    for check in target.checks.values():
+        for read in check.reads:
+            query = read.query.resolve(target.exchange_server)
+            if evidence is None and options.per_org and read.query.scope is Scope.ORGANIZATION:
+                org = tuple(sorted(target.settings.get(INTERNAL_DOMAIN_SETTING, ()))) or ("(no domain)",)
+                key: tuple[object, ...] = ("org", org)
+            else:
+                key = own_key
+            job = jobs.get(key)
+            if job is None:
+                job = _Job(key=key, server=server, port=port, evidence=Path(evidence) if evidence else None)
+                jobs[key] = job
+            elif key[0] == "org" and (server, port) != (job.server, job.port) and (server, port) not in job.fallbacks:
+                job.fallbacks.append((server, port))
+            job.add(query)
+            target.routes[query] = job
+            if job not in target.jobs:
+                target.jobs.append(job)
 
 
 def _output_path(path: Path, options: RunOptions, base_dirs: Sequence[Path]) -> Path:
@@ -296,26 +456,28 @@ def _output_path(path: Path, options: RunOptions, base_dirs: Sequence[Path]) -> 
     return options.output_dir / path.name
 
 
+# ---------------------------------------------------------------------------------------------------------------
+# Ask
+
+
 class _Asker:
-    """Asks servers from up to ``jobs`` worker threads; answers come back in arrival order.
+    """Runs jobs on up to ``jobs`` worker threads; results come back in arrival order.
 
-    Workers are daemon threads: an interrupted run returns at once instead of waiting for
-    hosts that are still being asked (each is bounded by its own deadline anyway), and a
-    worker checks the stop flag before it starts another host.
+    Workers are daemon threads: an interrupted run returns at once instead of waiting for hosts that are still
+    being asked (each is bounded by its own deadline anyway), and a worker checks the stop flag before it starts
+    another job.
     """
-
-    _DONE = None
 
     def __init__(self, options: RunOptions, stop: threading.Event) -> None:
         self._options = options
         self._stop = stop
-        self._todo: queue.Queue[_Query | None] = queue.Queue()
-        self._done: queue.Queue[tuple[_Query, object]] = queue.Queue()
+        self._todo: queue.Queue[_Job | None] = queue.Queue()
+        self._done: queue.Queue[tuple[_Job, object]] = queue.Queue()
         self._workers: list[threading.Thread] = []
         self._closed = False
 
-    def ask(self, query: _Query) -> None:
-        self._todo.put(query)
+    def ask(self, job: _Job) -> None:
+        self._todo.put(job)
         if len(self._workers) < self._options.jobs:
             worker = threading.Thread(target=self._work, name="cklauto-check", daemon=True)
             worker.start()
@@ -325,10 +487,10 @@ class _Asker:
         if not self._closed:
             self._closed = True
             for _ in self._workers:
-                self._todo.put(self._DONE)
+                self._todo.put(None)
 
-    def answers(self, *, block: bool) -> list[tuple[_Query, object]]:
-        """Answers that have arrived; with ``block``, wait up to 0.1 s for at least one."""
+    def answers(self, *, block: bool) -> list[tuple[_Job, object]]:
+        """Results that have arrived; with ``block``, wait up to 0.1 s for at least one."""
         arrived = []
         try:
             if block:
@@ -340,47 +502,47 @@ class _Asker:
 
     def _work(self) -> None:
         while True:
-            query = self._todo.get()
-            if query is None or self._stop.is_set():
+            job = self._todo.get()
+            if job is None or self._stop.is_set():
                 return
             try:
-                answer: object = _ask(query, self._options)
+                result: object = _ask(job, self._options)
             except CklautoError as exc:
-                answer = exc
-            except Exception as exc:  # a bug must not hang the batch; report it on the row
-                log.exception("unexpected error while checking %s", query.server)
-                answer = CklautoError(f"{query.server}: internal error: {type(exc).__name__}: {exc}")
-            self._done.put((query, answer))
+                result = exc
+            except Exception as exc:  # noqa: BLE001 - a bug must not hang the batch; report it on the rows
+                log.exception("unexpected error while asking %s", job.server)
+                result = CklautoError(f"{job.server}: internal error: {type(exc).__name__}: {exc}")
+            self._done.put((job, result))
 
 
-def _ask(query: _Query, options: RunOptions) -> _Answer:
-    if query.evidence is not None:
-        from cklauto.evidence import load_evidence
+def _ask(job: _Job, options: RunOptions) -> _JobResult:
+    if job.evidence is not None:
+        from cklauto.bundle import load_evidence_set
 
-        evidence = load_evidence(query.evidence)
-        source = check.Source("evidence", evidence.description)
-        return _Answer(evidence.connectors, source, datetime.now(timezone.utc))
-    from cklauto.remoting.session import fetch_send_connectors
+        evidence = load_evidence_set(job.evidence)
+        answers = {query: evidence.answer_for(query) for query in job.queries}
+        source = Source("evidence", evidence.description)
+        return _JobResult(answers, source, evidence.server, datetime.now(timezone.utc), evidence.server)
+    from cklauto.remoting.pipelines import ask_server
 
     failures: list[RemoteError] = []
-    for server, port in _servers_to_ask(query):
+    for server, port in [(job.server, job.port), *job.fallbacks][:_MAX_SERVERS_PER_ORG]:
         settings = dataclasses.replace(options.connection, server=server, port=port)
-        log.info("asking %s for its Send connectors", settings.url())
+        log.info("asking %s (%d queries)", settings.url(), len(job.queries))
         try:
-            result = fetch_send_connectors(settings)
+            result = ask_server(settings, job.queries)
         except RemoteError as exc:
-            if query.per_org_domains is None or exc.kind not in _TRY_ANOTHER_SERVER:
+            if job.key[0] != "org" or exc.kind not in _TRY_ANOTHER_SERVER:
                 raise
-            # Send connectors are the same on every server of the organisation: another one can answer.
+            # Organisation-wide objects are the same on every server of the organisation: another one can answer.
             log.info("%s could not be asked (%s); trying another server of the organisation", server, exc.reason)
             failures.append(exc)
             continue
-        log.info("%s answered: %d Send connector(s)", server, len(result.connectors))
-        # How far the answer can be trusted belongs in the audit record itself.
-        trust = "; TLS certificate NOT verified (--insecure)" if settings.ssl and settings.insecure else ""
-        trust = trust or ("" if settings.ssl else "; HTTP with message encryption")
-        source = check.Source("remote", f"{result.endpoint_url} (configuration {result.configuration}{trust})")
-        return _Answer(result.connectors, source, datetime.now(timezone.utc), server)
+        log.info("%s answered", server)
+        source = Source(
+            "remote", f"{result.endpoint_url} (configuration {result.configuration}; {result.trust})", result.account
+        )
+        return _JobResult(dict(result.answers), source, server, datetime.now(timezone.utc))
     first = failures[0]
     tried = ", ".join(f.host for f in failures)
     raise RemoteError(first.host, first.kind, f"{first.reason}; no server of the organisation answered (tried {tried})")
@@ -391,114 +553,202 @@ _TRY_ANOTHER_SERVER = frozenset({"connection", "timeout", "tls"})
 _MAX_SERVERS_PER_ORG = 3
 
 
-def _servers_to_ask(query: _Query) -> list[tuple[str, int | None]]:
-    """The server to ask; with --per-org, up to three distinct servers of the organisation."""
-    if query.per_org_domains is None:
-        return [(query.server, query.port)]
-    servers = [(query.server, query.port)]
-    for item in list(query.items):  # a copy: the main thread may still be adding checklists
-        if (item.row.server, item.port) not in servers:
-            servers.append((item.row.server, item.port))
-    return servers[:_MAX_SERVERS_PER_ORG]
+# ---------------------------------------------------------------------------------------------------------------
+# Decide and write
 
 
-def _apply(item: _Item, answer: _Answer, query: _Query, options: RunOptions) -> None:
-    row = item.row
-    if answer.server:
-        row.server = answer.server
+def _guarded(target: _Target, action: Callable[[], None]) -> None:
+    """The last-resort guard: no exception from one checklist may stop the batch or skip the report."""
     try:
-        unchanged = reopen_if_unchanged(item.path, item.fingerprint)
-        if unchanged is not None:  # the very bytes read when planning: the rule is as it was
-            checklist, rule = unchanged, item.rule
-        else:
-            checklist = open_checklist(item.path)
-            rule = find_target_rule(checklist)
+        action()
+    except Exception as exc:  # noqa: BLE001
+        log.exception("internal error while writing %s", target.path)
+        for row in target.rows.values():
+            if row.outcome in ("pending", "written", "would-change", "unchanged") and not row.written_to:
+                row.status = row.old_status
+                _fail(row, CklautoError(f"{target.path}: internal error: {type(exc).__name__}: {exc}"))
+
+
+def _apply(target: _Target, options: RunOptions) -> None:
+    pending = {sid: row for sid, row in target.rows.items() if row.outcome == "pending"}
+    if not pending:
+        return
+    for job in target.jobs:
+        if isinstance(job.result, CklautoError):
+            for stig_id, row in pending.items():
+                if any(
+                    target.routes[r.query.resolve(target.exchange_server)] is job for r in target.checks[stig_id].reads
+                ):
+                    _fail(row, job.result)
+    pending = {sid: row for sid, row in pending.items() if row.outcome == "pending"}
+    if not pending:
+        return
+    try:
+        unchanged = reopen_if_unchanged(target.path, target.fingerprint)
+        checklist = unchanged if unchanged is not None else open_checklist(target.path)
+        located = target.rules if unchanged is not None else _locate(checklist, list(target.checks.values()))
     except CklautoError as exc:
-        _fail(row, exc)
+        for row in pending.values():
+            _fail(row, exc)
         return
-    old = rule.review
-    row.old_status = row.status = old.status.value
-    if _skipped_as_reviewed(row, old, options):  # a person may have reviewed it meanwhile
+    if isinstance(located, CklautoError):
+        for row in pending.values():
+            _fail(row, located)
         return
-    try:
-        decision = check.decide(answer.connectors, item.domains)
-        note = None
-        if query.per_org_domains is not None:
-            note = (
-                f"Send connectors are organisation-wide; this answer came from {answer.server}, "
-                f"asked once for every checklist with internal domain {', '.join(query.per_org_domains)}"
+    edits: list[tuple[Rule, Status, str, str | None]] = []
+    notes = []
+    if _marked_by_evaluate_stig(checklist.data):
+        # Kept byte for byte, but STIG Manager applies these markers to every review in the file: the ISSO should
+        # know the import will credit Evaluate-STIG.
+        notes.append("file carries Evaluate-STIG result-engine markers; STIG Manager will credit this result to it")
+    for stig_id, row in pending.items():
+        rule = located.get(stig_id)
+        if not isinstance(rule, Rule):
+            _fail(
+                row, rule if isinstance(rule, CklautoError) else TargetRuleError(target.path, f"rule {stig_id} is gone")
             )
-        details = check.render_finding_details(
-            decision,
-            accepted_domains=item.domains,
-            source=answer.source,
-            checked_at=answer.checked_at,
-            version=__version__,
-            per_org_note=note,
-        )
-        details = keep_manual_details(details, old.finding_details)
-        manual = _set_by_person(old)
-        edited = checklist.with_review(rule, status=decision.status, finding_details=details)
-        row.status = decision.status.value
-        row.changed = decision.status is not old.status
-        notes = []
-        if manual and row.changed:
-            notes.append(f"replaced a status set by a person ({old.status.value})")
-        if _marked_by_evaluate_stig(checklist.data):
-            # Kept byte for byte, but STIG Manager applies these markers to every review in
-            # the file: the ISSO should know the import will credit Evaluate-STIG.
-            notes.append("file carries Evaluate-STIG result-engine markers; STIG Manager will credit this result to it")
-        row.note = "; ".join(notes)
-        if options.dry_run:
+            continue
+        check = target.checks[stig_id]
+        row.old_status = row.status = rule.review.status.value
+        if not _wanted(row, check, rule, target.settings, options):  # a person may have reviewed it meanwhile
+            continue
+        evaluated = _evaluate(target, check, rule, row)
+        if evaluated is None:
+            continue
+        status, details, comment = evaluated
+        if comment is not None and not options.write_comments:
+            comment = None
+        edits.append((rule, status, details, comment))
+        row.status = status.value
+        row.changed = status is not rule.review.status
+        row_notes = list(notes)
+        if set_by_person(rule.review) and row.changed:
+            row_notes.append(f"replaced a status set by a person ({rule.review.status.value})")
+        row.note = "; ".join(row_notes)
+    if not edits:
+        return
+    written = [target.rows[_stig_of(target, rule)] for rule, *_ in edits]
+    if options.dry_run:
+        for row in written:
             row.outcome = "would-change" if row.changed else "unchanged"
-            return
-        if item.output != item.path:
-            item.output.parent.mkdir(parents=True, exist_ok=True)
-        edited.save(item.output if item.output != item.path else None)
-        row.written_to = str(item.output)
-        row.outcome = "written"
+        return
+    try:
+        edited = _with_reviews(checklist, edits)
+        if target.output != target.path:
+            target.output.parent.mkdir(parents=True, exist_ok=True)
+        edited.save(target.output if target.output != target.path else None)
     except CklautoError as exc:
-        row.status = old.status.value
-        row.changed = False
-        _fail(row, exc)
+        for row in written:
+            row.status, row.changed = row.old_status, False
+            _fail(row, exc)
+        return
     except OSError as exc:
-        row.status = old.status.value
-        row.changed = False
-        _fail(row, CklautoError(f"{item.output}: could not be written: {exc.strerror or exc}"))
+        for row in written:
+            row.status, row.changed = row.old_status, False
+            _fail(row, CklautoError(f"{target.output}: could not be written: {exc.strerror or exc}"))
+        return
+    for row in written:
+        row.written_to = str(target.output)
+        row.outcome = "written"
+
+
+def _stig_of(target: _Target, rule: Rule) -> str:
+    return next(sid for sid, r in target.rules.items() if r.position == rule.position)
+
+
+def _evaluate(target: _Target, check: Check, rule: Rule, row: Row) -> tuple[Status, str, str | None] | None:
+    """Decide one rule and compose its texts; None when the row already says why it was not written."""
+    records: dict[Query, Any] = {}
+    warnings: list[str] = []
+    result: _JobResult | None = None
+    for read in check.reads:
+        resolved = read.query.resolve(target.exchange_server)
+        job = target.routes[resolved]
+        assert isinstance(job.result, _JobResult)
+        result = result or job.result
+        answer = job.result.answers.get(resolved)
+        if answer is None:
+            row.outcome = "skipped"
+            row.note = f"the evidence file has no answer to {resolved.command_line()}; left as it is"
+            return None
+        if isinstance(answer, CklautoError):
+            _fail(row, answer)
+            return None
+        for record in answer.records:  # type: ignore[attr-defined]
+            absent = [p for p in read.properties if p not in record]
+            if absent:
+                _fail(
+                    row,
+                    CklautoError(
+                        f"{row.server}: {resolved.command_line()} returned an object without {', '.join(absent)}; "
+                        f"{check.stig_id} was not decided",
+                        "the account may lack the role that shows this property, or the export left it out",
+                    ),
+                )
+                return None
+        records[read.query] = answer.records  # type: ignore[attr-defined]
+        warnings.extend(answer.warnings)  # type: ignore[attr-defined]
+    assert result is not None
+    answers = Answers(
+        records, server=target.exchange_server, release=target.release, warnings=tuple(dict.fromkeys(warnings))
+    )
+    settings = Settings({s.name: target.settings[s.name] for s in check.settings if s.name in target.settings})
+    try:
+        decision = check.decide(answers, settings)
+        tables = tuple(check.tabulate(answers))
+    except (ValueError, KeyError) as exc:
+        _fail(row, CklautoError(f"{row.server}: {check.stig_id} could not be decided from the answer: {exc}"))
+        return None
+    if decision.status is Status.NOT_REVIEWED:
+        row.outcome = "skipped"
+        row.note = f"not decided: {decision.summary}"
+        return None
+    if result.server:
+        row.server = result.server if not row.server.startswith("evidence:") else row.server
+    ev = Evaluation(
+        check=check,
+        decision=decision,
+        answers=answers,
+        source=result.source,
+        checked_at=result.checked_at,
+        version=__version__,
+        shown_id=rule.group_id or check.ids.group_id,
+        settings_used=tuple((s.name, show_value(settings[s.name])) for s in check.settings if s.name in settings),
+        asked=_asked(check, target),
+        scope_line=_scope_line(check, target, result),
+        tables=tables,
+    )
+    try:
+        details = compose_details(ev, rule.review.finding_details)
+    except DetailsTooLong as exc:
+        _fail(row, CklautoError(f"{target.path}: {exc.one_line()}"))
+        return None
+    return decision.status, details, compose_comment(ev, rule.review.comments)
+
+
+def _asked(check: Check, target: _Target) -> tuple[str, ...]:
+    return tuple(read.query.resolve(target.exchange_server).command_line() for read in check.reads)
+
+
+def _scope_line(check: Check, target: _Target, result: _JobResult) -> str:
+    who = result.server or "the evidence file"
+    if check.scope is Scope.ORGANIZATION:
+        return f"the whole Exchange organisation (these objects are organisation-wide); answered by {who}"
+    return f"this Exchange server ({target.exchange_server}) only; answered by {who}"
+
+
+def _with_reviews(checklist: Checklist, edits: list[tuple[Rule, Status, str, str | None]]) -> Checklist:
+    """All of a checklist's edits at once (one splice, one verification)."""
+    edited = checklist
+    for rule, status, details, comment in edits:
+        edited = edited.with_review(rule, status=status, finding_details=details, comments=comment)
+    return edited
 
 
 def _marked_by_evaluate_stig(data: bytes) -> bool:
     """Evaluate-STIG's root comment (CKL) or object (CKLB), which STIG Manager reads (formats.md §5)."""
     head = data[:4096]
     return b"<!--<Evaluate-STIG>" in head or b'"evaluate-stig"' in head
-
-
-def _skipped_as_reviewed(row: Row, review: Review, options: RunOptions) -> bool:
-    """With --skip-reviewed, mark the row skipped when a person set the rule's status."""
-    if not (options.skip_reviewed and _set_by_person(review)):
-        return False
-    row.outcome = "skipped"
-    row.note = f"reviewed by a person ({review.status.value}); left alone (--skip-reviewed)"
-    return True
-
-
-def _set_by_person(review: Review) -> bool:
-    """A status other than Not_Reviewed that cklauto did not write."""
-    return review.status is not Status.NOT_REVIEWED and not check.is_cklauto_details(review.finding_details)
-
-
-def keep_manual_details(new_details: str, old_details: str) -> str:
-    """cklauto's details, followed by whatever a person had written there before cklauto.
-
-    cklauto's own earlier text is replaced; a person's text is an audit record and is kept,
-    verbatim, below a marker, and carried forward on every later run.
-    """
-    if not old_details.strip():
-        return new_details
-    if check.is_cklauto_details(old_details):
-        _, marker, kept = old_details.partition("\n\n" + PREVIOUS_DETAILS_MARKER + "\n")
-        return new_details + "\n\n" + PREVIOUS_DETAILS_MARKER + "\n" + kept if marker else new_details
-    return new_details + "\n\n" + PREVIOUS_DETAILS_MARKER + "\n" + old_details
 
 
 def _fail(row: Row, exc: CklautoError) -> None:

@@ -1,18 +1,20 @@
-"""What ``cklauto show`` reports about checklists: format, host, STIGs, the V-84609 review."""
+"""What ``cklauto show`` reports about checklists: format, host, STIGs, and the review of each automated rule."""
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from cklauto.checks import ex13_mb_000120 as check
+from cklauto.checks import all_checks, find_check
+from cklauto.checks.api import EXCHANGE_2013_MAILBOX
+from cklauto.checks.frame import parse_details, set_by_person
 from cklauto.discover import expand_paths
-from cklauto.errors import CklautoError, StigNotInChecklist
+from cklauto.errors import CklautoError
 from cklauto.formats import open_checklist
-from cklauto.rules import find_target_rule
 
 
-def describe(path: Path) -> dict[str, Any]:
+def describe(path: Path, *, details_for: str | None = None) -> dict[str, Any]:
     """One checklist as a JSON-ready dict; problems go in ``error``, never raised."""
     entry: dict[str, Any] = {"path": str(path)}
     try:
@@ -31,34 +33,45 @@ def describe(path: Path) -> dict[str, Any]:
             for s in checklist.stigs
         ],
     )
-    try:
-        rule = find_target_rule(checklist)
-    except StigNotInChecklist:
-        entry["rule"] = None
-        entry["note"] = f"no {check.BENCHMARK_ID} STIG; cklauto run will skip it"
+    stigs = checklist.stigs_with_id(EXCHANGE_2013_MAILBOX)
+    if not stigs:
+        entry["rules"] = []
+        entry["note"] = f"no {EXCHANGE_2013_MAILBOX} STIG; cklauto run will skip it"
         return entry
-    except CklautoError as exc:
-        entry["rule"] = None
-        entry["error"] = exc.one_line()
-        return entry
-    review = rule.review
-    entry["rule"] = {
-        "group_id": rule.group_id,
-        "rule_id": rule.rule_id,
-        "stig_id": rule.rule_version,
-        "status": review.status.value,
-        "set_by": "cklauto"
-        if check.is_cklauto_details(review.finding_details)
-        else ("person" if review.status.value != "Not_Reviewed" else ""),
-        "finding_details": review.finding_details,
-        "comments": review.comments,
-        "severity_override": review.severity_override,
-    }
+    checks = all_checks()
+    rules = []
+    seen: Counter[str] = Counter()
+    for stig in stigs:
+        for rule in checklist.rules(stig):
+            check = next((c for c in checks if rule.names & c.ids.names()), None)
+            if check is None:
+                continue
+            seen[check.stig_id] += 1
+            review = rule.review
+            parsed = parse_details(review.finding_details)
+            set_by = "cklauto" if parsed.block is not None and not set_by_person(review) else ""
+            if set_by_person(review):
+                set_by = "person"
+            item: dict[str, Any] = {
+                "stig_id": check.stig_id,
+                "group_id": rule.group_id,
+                "rule_id": rule.rule_id,
+                "status": review.status.value,
+                "set_by": set_by,
+            }
+            if details_for is not None and (find_check(details_for) is check or details_for.upper() in rule.names):
+                item["finding_details"] = review.finding_details
+                item["comments"] = review.comments
+            rules.append(item)
+    entry["rules"] = sorted(rules, key=lambda r: r["stig_id"])
+    duplicates = sorted(k for k, n in seen.items() if n > 1)
+    if duplicates:
+        entry["error"] = f"{path}: holds {', '.join(duplicates)} more than once; cklauto run will not write them"
     return entry
 
 
-def describe_all(paths: list[Path] | tuple[Path, ...]) -> list[dict[str, Any]]:
-    return [describe(path) for path in expand_paths(list(paths))]
+def describe_all(paths: list[Path] | tuple[Path, ...], *, details_for: str | None = None) -> list[dict[str, Any]]:
+    return [describe(path, details_for=details_for) for path in expand_paths(list(paths))]
 
 
 def render_text(entries: list[dict[str, Any]]) -> str:
@@ -72,13 +85,25 @@ def render_text(entries: list[dict[str, Any]]) -> str:
             lines.append(f"  host:    {host}" + (f" ({extra})" if extra else ""))
             stigs = "; ".join(s["label"] for s in entry["stigs"])
             lines.append(f"  STIGs:   {stigs}")
-        rule = entry.get("rule")
-        if rule:
-            who = f", set by {rule['set_by']}" if rule["set_by"] else ""
-            lines.append(f"  V-84609: {rule['group_id']} {rule['rule_id']} ({rule['stig_id']}): {rule['status']}{who}")
-            first = rule["finding_details"].split("\n", 1)[0]
-            if first:
-                lines.append(f"           {first[:100]}")
+        rules = entry.get("rules") or []
+        if rules:
+            statuses = Counter(r["status"] for r in rules)
+            by = Counter(r["set_by"] or "nobody" for r in rules)
+            lines.append(
+                f"  rules:   {len(rules)} automated rules: "
+                + ", ".join(f"{n} {s}" for s, n in sorted(statuses.items()))
+                + " (set by: "
+                + ", ".join(f"{n} {w}" for w, n in sorted(by.items()))
+                + ")"
+            )
+            for rule in rules:
+                who = f"  set by {rule['set_by']}" if rule["set_by"] else ""
+                lines.append(f"    {rule['stig_id']:<15} {rule['group_id']:<9} {rule['status']:<15}{who}".rstrip())
+                if "finding_details" in rule:
+                    lines.append("    Finding details:")
+                    lines.extend("      " + line for line in (rule["finding_details"] or "(empty)").split("\n"))
+                    lines.append("    Comments:")
+                    lines.extend("      " + line for line in (rule["comments"] or "(empty)").split("\n"))
         if entry.get("note"):
             lines.append(f"  note:    {entry['note']}")
         if entry.get("error"):

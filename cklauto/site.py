@@ -67,7 +67,8 @@ def validate_domain(text: str) -> str:
             raise ValueError(f"{shown!r} has an empty label (two dots in a row, or a leading dot)")
         if not _LABEL_RE.fullmatch(label):
             raise ValueError(
-                f"{shown!r}: label {label!r} is not valid (use letters, digits and inner hyphens, at most 63 characters)"
+                f"{shown!r}: label {label!r} is not valid "
+                "(use letters, digits and inner hyphens, at most 63 characters)"
             )
     if labels[-1].isdigit():
         raise ValueError(f"{shown!r} looks like an IP address; give the SMTP domain name")

@@ -275,7 +275,12 @@ class Answers:
     """
 
     def __init__(
-        self, records: Mapping[Query, Sequence[Record]], *, server: str = "", release: str = "", warnings: Sequence[str] = ()
+        self,
+        records: Mapping[Query, Sequence[Record]],
+        *,
+        server: str = "",
+        release: str = "",
+        warnings: Sequence[str] = (),
     ) -> None:
         self._records = {query: tuple(found) for query, found in records.items()}
         self.server = server

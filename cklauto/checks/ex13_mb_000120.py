@@ -128,7 +128,10 @@ def _judge(record: Record, accepted: tuple[str, ...]) -> Verdict:
         # The with-subdomains form of an accepted domain: close, but not what the STIG asks for, and expanding it
         # silently would hide a configuration that differs from the EDSP.
         return Verdict(
-            name, False, f"TlsDomain is {shown}, a wildcard; expected {expected} (wildcards are compared literally)", fix
+            name,
+            False,
+            f"TlsDomain is {shown}, a wildcard; expected {expected} (wildcards are compared literally)",
+            fix,
         )
     return Verdict(name, False, f"TlsDomain is {shown}; expected {expected}", fix)
 
@@ -157,7 +160,9 @@ def decide(answers: Answers, settings: Settings) -> Decision:
     noun = "Send connector" if total == 1 else "Send connectors"
     if not failing:
         verb = "has" if total == 1 else "have"
-        return Decision(Status.NOT_A_FINDING, f"{total} of {total} {noun} {verb} TlsDomain set to {domain_phrase}.", verdicts)
+        return Decision(
+            Status.NOT_A_FINDING, f"{total} of {total} {noun} {verb} TlsDomain set to {domain_phrase}.", verdicts
+        )
     verb = "does" if len(failing) == 1 else "do"
     names = ", ".join(quoted(v.subject) for v in failing)
     return Decision(

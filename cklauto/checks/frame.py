@@ -296,7 +296,9 @@ def render_block(ev: Evaluation, level: int = 0, budget: int = MAX_FIELD_CHARS) 
     for verdict in shown:
         lines.append(_verdict_line(verdict))
     if len(shown) < len(verdicts):
-        lines.append(f"(and {len(verdicts) - len(shown)} more non-compliant objects, left out to stay within the limit)")
+        lines.append(
+            f"(and {len(verdicts) - len(shown)} more non-compliant objects, left out to stay within the limit)"
+        )
     if decision.verdicts:
         lines.append("")
     for note in decision.notes:

@@ -57,6 +57,30 @@ class HostBehavior:
     nested_identity: bool = False
     #: Overrides the message of the error record ``error_record`` / ``nonterminating`` emit.
     error_message: str | None = None
+    #: Objects per cmdlet (``{"Get-ReceiveConnector": [{...}, ...]}``), as remote PowerShell sends them.
+    objects: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    #: Fill every cmdlet not in ``objects`` from the catalogue's samples: "compliant" or "noncompliant".
+    sample: str | None = None
+    #: The PowerShell-level fault (error_record, nonterminating, unknown_cmdlet, stopped) hits only this cmdlet;
+    #: None: every Exchange cmdlet.
+    fail_cmdlet: str | None = None
+    #: Exchange cmdlets the account's RBAC roles do not grant (CommandNotFoundException).
+    hidden_cmdlets: list[str] = field(default_factory=list)
+
+    def objects_for(self, cmdlet: str) -> list[dict[str, Any]]:
+        """The objects this host returns for ``cmdlet`` (before parameters filter them)."""
+        for name, found in self.objects.items():
+            if name.lower() == cmdlet.lower():
+                return list(found)
+        if cmdlet.lower() == "get-sendconnector" and (self.connectors or self.sample is None):
+            from cklauto.emulator.exchange import connector_properties
+
+            return [connector_properties(c) for c in self.connectors]
+        if self.sample is not None:
+            from cklauto.emulator.catalog import sample_objects
+
+            return list(sample_objects(self.name, compliant=self.sample == "compliant").get(cmdlet, []))
+        return []
 
     def __post_init__(self) -> None:
         validate_behavior(self)
@@ -74,6 +98,13 @@ def validate_behavior(behavior: HostBehavior) -> None:
         raise ValueError(f"port must be 0..65535, not {behavior.port!r}")
     if not isinstance(behavior.delay, (int, float)) or behavior.delay < 0:
         raise ValueError(f"delay must be a number >= 0, not {behavior.delay!r}")
+    if behavior.sample not in (None, "compliant", "noncompliant"):
+        raise ValueError(f"sample must be compliant or noncompliant, not {behavior.sample!r}")
+    if not isinstance(behavior.objects, dict) or not all(
+        isinstance(k, str) and isinstance(v, list) and all(isinstance(o, dict) for o in v)
+        for k, v in behavior.objects.items()
+    ):
+        raise ValueError("objects must map cmdlet names to lists of objects")
     for connector in behavior.connectors:
         if not isinstance(connector, dict) or not isinstance(connector.get("Name"), str):
             raise ValueError(f"each connector needs a string Name: {connector!r}")

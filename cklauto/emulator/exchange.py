@@ -20,23 +20,15 @@ from psrpcore.types import (
     ErrorRecord,
     NETException,
     PSInvocationState,
-    PSNoteProperty,
     PSObject,
     add_note_property,
 )
 
+from cklauto.emulator import catalog
 from cklauto.emulator.behavior import HostBehavior, HostStats
+from cklauto.emulator.objects import to_psobject
 
 CONNECTOR_TYPE = "Microsoft.Exchange.Data.Directory.SystemConfiguration.SmtpSendConnectorConfig"
-_CONNECTOR_TYPES = [
-    CONNECTOR_TYPE,
-    "Microsoft.Exchange.Data.Directory.ADLegacyVersionableObject",
-    "Microsoft.Exchange.Data.Directory.ADConfigurationObject",
-    "Microsoft.Exchange.Data.Directory.ADObject",
-    "Microsoft.Exchange.Data.Directory.ADRawEntry",
-    "System.Object",
-]
-_ADOBJECTID_TYPES = ["Microsoft.Exchange.Data.Directory.ADObjectId", "System.Object"]
 _DOMAIN_TYPES = ["Microsoft.Exchange.Data.SmtpDomainWithSubdomains", "System.Object"]
 EXCHANGE_SNAPINS = {
     "microsoft.exchange.management.powershell.snapin",  # Exchange 2013/2016/2019
@@ -124,6 +116,34 @@ def _not_recognized(name: str) -> _Terminating:
     )
 
 
+#: Common parameters every cmdlet accepts.
+_COMMON_PARAMETERS = {"erroraction", "warningaction", "domaincontroller", "verbose"}
+
+
+def _binding_error(cmdlet: str, parameter: str) -> ErrorRecord:
+    return error_record(
+        f"A parameter cannot be found that matches parameter name '{parameter}'.",
+        f"NamedParameterNotFound,{cmdlet}",
+        ErrorCategory.InvalidArgument,
+        "System.Management.Automation.ParameterBindingException",
+    )
+
+
+def _not_found(cmdlet: str, wanted: str) -> ErrorRecord:
+    return error_record(
+        f"The operation couldn't be performed because object '{wanted}' couldn't be found on 'dc01.contoso.mil'.",
+        f"[Server=EX01] 5A4B3C2D,Microsoft.Exchange.Management.SystemConfigurationTasks.{cmdlet.replace('-', '')}",
+        ErrorCategory.NotSpecified,
+        "Microsoft.Exchange.Configuration.Tasks.ManagementObjectNotFoundException",
+        target=wanted,
+    )
+
+
+def _same_server(a: str, b: str) -> bool:
+    a, b = a.strip().lower(), b.strip().lower()
+    return bool(a) and (a == b or a.split(".", 1)[0] == b.split(".", 1)[0])
+
+
 def _values(value: Any) -> list[str]:
     """A parameter value as a list of strings (pypsrp sends lists as PSList / ArrayList)."""
     if value is None:
@@ -144,45 +164,27 @@ def _params(command: Any) -> tuple[dict[str, Any], list[Any]]:
     return named, positional
 
 
-def _nested(type_names: list[str], to_string: str, props: dict[str, Any]) -> PSObject:
-    obj = PSObject()
-    obj.PSObject.type_names = list(type_names)
-    obj.PSObject.to_string = to_string
-    for key, value in props.items():
-        obj.PSObject.adapted_properties.append(PSNoteProperty(key, value))
-    return obj
+def connector_properties(connector: dict[str, Any]) -> dict[str, Any]:
+    """A ``connectors`` shorthand entry as the full Send connector Exchange would return (defaults filled in)."""
+    from cklauto.emulator.catalog.send_connector import send_connector
 
-
-def connector_properties(connector: dict[str, Any], behavior: HostBehavior) -> dict[str, Any]:
-    """The connector's property table as Exchange would fill it (defaults for missing keys)."""
-    name = connector["Name"]
-    identity = connector.get("Identity") or name
     tls_domain = connector.get("TlsDomain")
-    props: dict[str, Any] = {
-        "Name": name,
-        "Identity": identity,
-        "TlsDomain": tls_domain,
-        "AddressSpaces": list(connector.get("AddressSpaces", ["SMTP:*;1"])),
-        "RequireTLS": bool(connector.get("RequireTLS", tls_domain is not None)),
-        "TlsAuthLevel": connector.get("TlsAuthLevel", "DomainValidation" if tls_domain is not None else None),
-        "Enabled": bool(connector.get("Enabled", True)),
-    }
+    props = send_connector(str(connector["Name"]), None)
+    props.update(
+        {
+            "Identity": connector.get("Identity") or connector["Name"],
+            "TlsDomain": tls_domain,
+            "RequireTLS": bool(connector.get("RequireTLS", tls_domain is not None)),
+            "TlsAuthLevel": connector.get("TlsAuthLevel", "DomainValidation" if tls_domain is not None else None),
+        }
+    )
     for key, value in connector.items():
-        props.setdefault(key, value)
-    if behavior.nested_identity:
-        props["Identity"] = _nested(
-            _ADOBJECTID_TYPES,
-            str(identity),
-            {"Name": str(identity), "DistinguishedName": f"CN={identity},CN=Connections,CN=Exchange Routing Group"},
-        )
+        if key not in ("TlsDomain",):
+            props[key] = value
     if isinstance(tls_domain, dict):
         text = str(tls_domain.get("Address") or tls_domain.get("Domain") or "")
-        props["TlsDomain"] = _nested(_DOMAIN_TYPES, text, dict(tls_domain))
+        props["TlsDomain"] = {"$types": _DOMAIN_TYPES, "$tostring": text, **tls_domain}
     return props
-
-
-def connector_object(props: dict[str, Any]) -> PSObject:
-    return _nested(_CONNECTOR_TYPES, str(props["Name"]), props)
 
 
 def _property_of(obj: Any, name: str) -> Any:
@@ -283,10 +285,12 @@ class Engine:
             )
         name = command.command_text.strip()
         key = name.lower()
-        if key == "get-sendconnector":
+        spec = catalog.cmdlets().get(key)
+        if spec is not None:
             exchange_visible = not self.style.needs_snapin or self.state.snapin_loaded
-            if exchange_visible and self.behavior.fail != "unknown_cmdlet":
-                return self._get_send_connector
+            hidden = key in {c.lower() for c in self.behavior.hidden_cmdlets}
+            if exchange_visible and not hidden and not (self.behavior.fail == "unknown_cmdlet" and self._faulty(name)):
+                return lambda pipe, cmd, objs: self._get(pipe, cmd, objs, spec)
         elif key == "select-object":
             visible = {c.lower() for c in self.behavior.visible_core_cmdlets}
             if not self.style.no_language or key in visible:
@@ -296,58 +300,90 @@ class Engine:
                 return self._add_pssnapin
         raise _not_recognized(name)
 
-    def _get_send_connector(self, pipe: ServerPipeline, command: Any, _input: list[Any] | None) -> list[Any]:
+    def _faulty(self, cmdlet: str) -> bool:
+        """Whether the host's PowerShell-level fault applies to ``cmdlet`` (all Exchange cmdlets by default)."""
+        target = self.behavior.fail_cmdlet
+        return target is None or target.lower() == cmdlet.lower()
+
+    def _get(self, pipe: ServerPipeline, command: Any, _input: list[Any] | None, spec: catalog.Cmdlet) -> list[Any]:
         behavior = self.behavior
-        if behavior.fail == "error_record":
+        faulty = behavior.fail is not None and self._faulty(spec.name)
+        if faulty and behavior.fail == "error_record":
             raise _Terminating(
                 error_record(
                     behavior.error_message
                     or "Active Directory operation failed on dc01.contoso.mil. This error is not retriable. "
                     "Additional information: Access is denied.",
-                    "[Server=EX01,RequestId=00000000-0000-0000-0000-000000000000] 9F1A2B3C,"
-                    "Microsoft.Exchange.Management.SystemConfigurationTasks.GetSendConnector",
+                    f"[Server=EX01,RequestId=00000000-0000-0000-0000-000000000000] 9F1A2B3C,"
+                    f"Microsoft.Exchange.Management.SystemConfigurationTasks.{spec.name.replace('-', '')}",
                     ErrorCategory.PermissionDenied,
                     "Microsoft.Exchange.Data.Directory.ADOperationException",
                 )
             )
         named, positional = _params(command)
-        wanted = named.get("identity", positional[0] if positional else None)
-        connectors = list(behavior.connectors)
-        if wanted is not None:
-            key = str(wanted).lower()
-            connectors = [
-                c for c in connectors if key in (c["Name"].lower(), str(c.get("Identity") or c["Name"]).lower())
-            ]
-            if not connectors:
-                _write_error(
-                    pipe,
-                    error_record(
-                        f"The operation couldn't be performed because object '{wanted}' couldn't be found on "
-                        "'dc01.contoso.mil'.",
-                        "[Server=EX01] 5A4B3C2D,"
-                        "Microsoft.Exchange.Management.SystemConfigurationTasks.GetSendConnector",
-                        ErrorCategory.NotSpecified,
-                        "Microsoft.Exchange.Configuration.Tasks.ManagementObjectNotFoundException",
-                        target=str(wanted),
-                    ),
+        allowed = {p.lower() for p in spec.parameters} | _COMMON_PARAMETERS
+        unknown = sorted(set(named) - allowed)
+        if unknown or len(positional) > 1 or (positional and "identity" not in allowed):
+            bad = unknown[0] if unknown else str(positional[-1])
+            raise _Terminating(
+                error_record(
+                    f"A parameter cannot be found that matches parameter name '{bad}'.",
+                    f"NamedParameterNotFound,{spec.name}",
+                    ErrorCategory.InvalidArgument,
+                    "System.Management.Automation.ParameterBindingException",
                 )
-        objects = [connector_object(connector_properties(c, behavior)) for c in connectors]
-        if behavior.fail == "stopped":
-            raise _Stopped(objects[:1])
-        if behavior.fail == "nonterminating":
+            )
+        objects = [dict(o) for o in behavior.objects_for(spec.name)]
+        server = named.get("server")
+        if server is not None:
+            if not spec.server_property:
+                raise _Terminating(_binding_error(spec.name, "Server"))
+            wanted = str(server)
+            known = {behavior.name, *(str(o.get(spec.server_property) or "") for o in objects)}
+            if not any(_same_server(k, wanted) for k in known if k):
+                raise _Terminating(_not_found(spec.name, wanted))
+            objects = [o for o in objects if _same_server(str(o.get(spec.server_property) or ""), wanted)]
+        identity = named.get("identity", positional[0] if positional else None)
+        if identity is not None:
+            key = str(identity).lower()
+            objects = [o for o in objects if any(str(o.get(p) or "").lower() == key for p in spec.identity_properties)]
+            if not objects and spec.not_found_is_error:
+                _write_error(pipe, _not_found(spec.name, str(identity)))
+        if "filter" in named:
+            if spec.filter is None:
+                raise _Terminating(_binding_error(spec.name, "Filter"))
+            text = str(named["filter"])
+            objects = [o for o in objects if spec.filter(text, o)]
+        if "status" not in named:
+            for obj in objects:
+                for prop in spec.status_properties:
+                    obj[prop] = None
+        if spec.recipient:
+            size = named.get("resultsize")
+            limit = None if str(size).lower() == "unlimited" else int(size) if size is not None else 1000
+            if limit is not None and len(objects) > limit:
+                objects = objects[:limit]
+                pipe.write_warning(
+                    f"By default, only the first {limit} items are returned. Use the ResultSize parameter to "
+                    'specify the number of items returned. To return all items, specify "-ResultSize Unlimited".'
+                )
+        result = [to_psobject(o, spec.type_names, nested_identity=behavior.nested_identity) for o in objects]
+        if faulty and behavior.fail == "stopped":
+            raise _Stopped(result[:1])
+        if faulty and behavior.fail == "nonterminating":
             _write_error(
                 pipe,
                 error_record(
                     behavior.error_message
-                    or "The Send connector 'Legacy Relay' couldn't be read: the object is corrupted and is in an "
+                    or "The object 'Legacy Relay' couldn't be read: the object is corrupted and is in an "
                     "inconsistent state.",
-                    "[Server=EX01] 1C2D3E4F,Microsoft.Exchange.Management.SystemConfigurationTasks.GetSendConnector",
+                    f"[Server=EX01] 1C2D3E4F,Microsoft.Exchange.Management.SystemConfigurationTasks.{spec.name}",
                     ErrorCategory.ReadError,
                     "Microsoft.Exchange.Data.DataValidationException",
                     target="Legacy Relay",
                 ),
             )
-        return objects
+        return result
 
     def _select_object(self, pipe: ServerPipeline, command: Any, objects: list[Any] | None) -> list[Any]:
         named, positional = _params(command)

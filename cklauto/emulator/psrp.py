@@ -10,6 +10,7 @@ several Receives like real WinRM.
 from __future__ import annotations
 
 import threading
+import time
 import uuid
 from collections import deque
 
@@ -37,6 +38,10 @@ class PoolSession:
         self._pool = ServerRunspacePool()
         self._state = RunspaceState()
         self._out: dict[uuid.UUID | None, deque[bytes]] = {}
+        # A slow server: each pipeline's output is ready `delay` seconds after it got a runspace, and at most
+        # max_runspaces pipelines of the pool run at once, as on a real server.
+        self._ready: dict[uuid.UUID, float] = {}
+        self._slots: list[float] = []
 
     def _feed(self, data: bytes, pipeline_id: uuid.UUID | None) -> None:
         self._pool.receive_data(PSRPPayload(data, StreamType.default, pipeline_id))
@@ -64,8 +69,26 @@ class PoolSession:
         # psrpcore needs the pipeline object to exist before its CreatePipeline message arrives.
         pipeline_id = uuid.UUID(command_id) if command_id else uuid.uuid4()
         ServerPipeline(self._pool, pipeline_id)
+        self._ready[pipeline_id] = self._schedule(time.monotonic())
         self._feed(first_fragment, pipeline_id)
         return command_id or str(pipeline_id).upper()
+
+    def _schedule(self, now: float) -> float:
+        width = max(1, int(getattr(self._pool, "max_runspaces", 1) or 1))
+        while len(self._slots) < width:
+            self._slots.append(0.0)
+        slot = min(range(width), key=self._slots.__getitem__)
+        ready = max(now, self._slots[slot]) + self.behavior.delay
+        self._slots[slot] = ready
+        return ready
+
+    def seconds_until_ready(self, command_id: str) -> float:
+        """How long a Receive for this pipeline must wait before its output exists."""
+        try:
+            ready = self._ready.get(uuid.UUID(command_id), 0.0)
+        except ValueError:
+            return 0.0
+        return max(0.0, ready - time.monotonic())
 
     def send(self, data: bytes, command_id: str | None) -> None:
         self._feed(data, uuid.UUID(command_id) if command_id else None)

@@ -557,7 +557,9 @@ class EmulatedExchange:
             receive_id: str | None = desired.get("CommandId") if desired is not None else None
             if receive_id and host.delay > 0:
                 # A slow server: the wait is outside the shell lock and ends early at shutdown.
-                if self._stopping.wait(host.delay):
+                with session.lock:
+                    wait = session.seconds_until_ready(receive_id)
+                if wait > 0 and self._stopping.wait(wait):
                     raise _Hung()
             with session.lock:
                 data, done = session.receive(receive_id)

@@ -1,0 +1,257 @@
+"""Ask one server many questions over ONE runspace pool: one pipeline per query, several at a time.
+
+The runner gives a server's whole set of queries (the union of what its checklists' rules read); this module opens
+one RunspacePool, starts every pipeline (up to ``MAX_PIPELINES`` run at once on the server), collects each one's
+output, and closes the pool.  It knows nothing about checks: it returns, per query, the records or the reason the
+query failed.  A failed query fails only itself; a failed connection fails them all.
+
+Fail closed, per query: a pipeline that ends anything but Completed (pypsrp reports no error for a Stopped one),
+any error record (pypsrp leaves non-terminating ones in ``streams.error`` only), a warning that says the output was
+cut short, or an object cklauto cannot read, are failures, never a partial answer.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from cklauto.checks.api import Record, ResolvedQuery
+from cklauto.errors import CklautoError, RemoteError
+from cklauto.remoting.records import UnreadableObject, check_type, to_record
+from cklauto.remoting.session import (
+    EXCHANGE_CONFIGURATION,
+    EXCHANGE_SNAPIN,
+    ConnectionSettings,
+    _check_settings,
+    _close_quietly,
+    _one_line,
+    _scrub,
+    _translate,
+    _wsman,
+)
+
+log = logging.getLogger(__name__)
+
+#: Pipelines the server runs at once in our pool.  Exchange throttles concurrent PowerShell work per user, so stay
+#: well below its default limits while still overlapping the server's latency.
+MAX_PIPELINES = 12
+
+# Warnings that mean the output is not all of it (Exchange's ResultSize warning, and any that say so plainly).
+_PARTIAL_WARNING = re.compile(r"ResultSize|only the first \d+|more results|truncat|partial|incomplete", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class QueryAnswer:
+    """A query's complete answer: its records and the warnings the server wrote (the answer was still complete)."""
+
+    query: ResolvedQuery
+    records: tuple[Record, ...]
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class SessionAnswers:
+    """What one server answered: per query, a QueryAnswer or the error that query ended in."""
+
+    server: str
+    endpoint_url: str
+    configuration: str
+    account: str
+    trust: str
+    answers: dict[ResolvedQuery, QueryAnswer | CklautoError]
+
+
+def ask_server(settings: ConnectionSettings, queries: Sequence[ResolvedQuery]) -> SessionAnswers:
+    """Run every query on ``settings.server``; raises RemoteError only when the server cannot be asked at all.
+
+    Ends within ``settings.timeout`` seconds even when the server never answers: what had not been answered by
+    then fails with a timeout.
+    """
+    _check_settings(settings)
+    outcome: dict[str, Any] = {}
+
+    def work() -> None:
+        try:
+            outcome["result"] = _ask(settings, list(queries))
+        except RemoteError as err:
+            outcome["error"] = err
+        except BaseException as exc:  # noqa: BLE001 - translated at the edge, by contract
+            outcome["error"] = _translate(exc, settings)
+
+    started = time.monotonic()
+    worker = threading.Thread(target=work, name=f"cklauto-remote-{settings.server}", daemon=True)
+    worker.start()
+    worker.join(settings.timeout)
+    if worker.is_alive():
+        log.debug("%s: overall deadline of %.1f s passed", settings.server, settings.timeout)
+        raise RemoteError(
+            settings.server,
+            "timeout",
+            f"no complete answer within {settings.timeout:g} s from {settings.url()}",
+            "the server is slow or not answering; check it, or raise --timeout",
+        )
+    log.debug("%s: %d queries in %.2f s", settings.server, len(queries), time.monotonic() - started)
+    if "error" in outcome:
+        raise outcome["error"]
+    result: SessionAnswers = outcome["result"]
+    return result
+
+
+def describe_trust(settings: ConnectionSettings) -> str:
+    """How far the transport can be trusted, for the audit record."""
+    if settings.ssl:
+        return "HTTPS, TLS certificate NOT verified (--insecure)" if settings.insecure else "HTTPS"
+    return "HTTP with message encryption"
+
+
+def _ask(settings: ConnectionSettings, queries: list[ResolvedQuery]) -> SessionAnswers:
+    from pypsrp.powershell import RunspacePool
+
+    winrm = settings.endpoint == "winrm"
+    configuration = "Microsoft.PowerShell (+ Exchange snap-in)" if winrm else EXCHANGE_CONFIGURATION
+    log.debug(
+        "%s: connecting to %s (auth=%s, user=%s, configuration=%s)",
+        settings.server,
+        settings.url(),
+        settings.auth,
+        settings.username or "(default credentials)",
+        configuration,
+    )
+    pool_kwargs: dict[str, Any] = {} if winrm else {"configuration_name": EXCHANGE_CONFIGURATION}
+    width = max(1, min(MAX_PIPELINES, len(queries)))
+    wsman = _wsman(settings)
+    pool = RunspacePool(wsman, min_runspaces=1, max_runspaces=width, **pool_kwargs)
+    answers: dict[ResolvedQuery, QueryAnswer | CklautoError] = {}
+    try:
+        pool.open()
+        log.debug("%s: runspace pool open (%d runspaces)", settings.server, width)
+        if winrm:
+            _load_snapin(settings, pool)
+        # Start a window of pipelines, then collect each in order while starting the next: the server works on
+        # up to `width` of them at once, so its latency is paid once per window, not once per query.
+        pending: list[tuple[ResolvedQuery, Any]] = []
+        todo = list(queries)
+        while todo or pending:
+            while todo and len(pending) < width:
+                query = todo.pop(0)
+                pending.append((query, _start(pool, query)))
+            query, ps = pending.pop(0)
+            answers[query] = _collect(settings, query, ps)
+    finally:
+        # Not a `with` block: a failure while closing must neither hide the error that got us here nor spoil
+        # answers that are already complete.
+        _close_quietly(settings, pool, wsman)
+    account = settings.username or "(the current Kerberos ticket)"
+    return SessionAnswers(
+        server=settings.server,
+        endpoint_url=settings.url(),
+        configuration=configuration,
+        account=account,
+        trust=describe_trust(settings),
+        answers=answers,
+    )
+
+
+def _load_snapin(settings: ConnectionSettings, pool: Any) -> None:
+    from pypsrp.powershell import PowerShell, PSInvocationState
+
+    ps = PowerShell(pool)
+    ps.add_cmdlet("Add-PSSnapin").add_parameter("Name", EXCHANGE_SNAPIN)
+    ps.invoke()
+    if ps.had_errors or ps.streams.error or ps.state != PSInvocationState.COMPLETED:
+        raise _pipeline_error(settings, "Add-PSSnapin", list(ps.streams.error))
+
+
+def _start(pool: Any, query: ResolvedQuery) -> Any:
+    from pypsrp.powershell import PowerShell
+
+    ps = PowerShell(pool)
+    ps.add_cmdlet(query.cmdlet)
+    for name, value in query.parameters:
+        if value is True:
+            ps.add_parameter(name)
+        elif isinstance(value, tuple):
+            ps.add_parameter(name, list(value))
+        else:
+            ps.add_parameter(name, value)
+    ps.begin_invoke()
+    return ps
+
+
+def _collect(settings: ConnectionSettings, query: ResolvedQuery, ps: Any) -> QueryAnswer | CklautoError:
+    from pypsrp.powershell import PSInvocationState
+
+    # A transport failure here raises: the connection is gone, and every query of this server fails with it.
+    objects = list(ps.end_invoke())
+    errors = list(ps.streams.error)
+    warnings = [_scrub(_one_line(str(w)), settings) for w in ps.streams.warning]
+    if errors or ps.had_errors:
+        return _pipeline_error(settings, query.cmdlet, errors)
+    if ps.state != PSInvocationState.COMPLETED:
+        state = str(getattr(ps.state, "name", ps.state)).lower()
+        return RemoteError(
+            settings.server,
+            "powershell",
+            f"{query.command_line()} did not complete (the pipeline ended {state} without an error record); "
+            "part of an answer is not an answer",
+            _POWERSHELL_HINT,
+        )
+    partial = [w for w in warnings if _PARTIAL_WARNING.search(w)]
+    if partial:
+        return RemoteError(
+            settings.server,
+            "answer",
+            f"{query.command_line()} warned that its output is incomplete: {partial[0]}",
+            "the answer was not judged; report this to the cklauto maintainers with the warning text",
+        )
+    records = []
+    try:
+        for obj in objects:
+            record = to_record(obj)
+            check_type(query.cmdlet, record.type_names)
+            records.append(record)
+    except UnreadableObject as exc:
+        return RemoteError(
+            settings.server,
+            "answer",
+            f"{query.command_line()} returned an object cklauto cannot read: {_scrub(str(exc), settings)}",
+            "the endpoint is not behaving like Exchange; check --endpoint and the server",
+        )
+    log.debug("%s: %s: %d object(s)", settings.server, query.command_line(), len(records))
+    return QueryAnswer(query, tuple(records), tuple(warnings))
+
+
+_POWERSHELL_HINT = "check the account's Exchange permissions (View-Only Configuration) and the server's event log"
+
+
+def _pipeline_error(settings: ConnectionSettings, command: str, errors: list[Any]) -> RemoteError:
+    if not errors:
+        return RemoteError(
+            settings.server,
+            "powershell",
+            f"{command} did not complete (pipeline stopped or failed without an error record)",
+            _POWERSHELL_HINT,
+        )
+    first = errors[0]
+    fq_error = str(getattr(first, "fq_error", "") or "")
+    message = _one_line(str(first)) or "(no message)"
+    more = f" (and {len(errors) - 1} more error record(s))" if len(errors) > 1 else ""
+    reason = f"{command} failed: {message}" + (f" ({fq_error})" if fq_error else "") + more
+    if fq_error.startswith("CommandNotFoundException"):
+        hint = (
+            "the Exchange snap-in did not load; is this an Exchange server?"
+            if settings.endpoint == "winrm"
+            else f"the account has no Exchange role granting {command}, or this is not an Exchange endpoint"
+        )
+    elif "ScriptsNotAllowed" in fq_error:
+        hint = "the endpoint runs in NoLanguage mode"
+    elif "NamedParameterNotFound" in fq_error or "ParameterBinding" in fq_error:
+        hint = "this Exchange version or the account's role does not offer that parameter"
+    else:
+        hint = _POWERSHELL_HINT
+    return RemoteError(settings.server, "powershell", _scrub(reason, settings), hint)
