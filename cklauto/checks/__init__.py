@@ -94,10 +94,16 @@ def _from_object(source: str, loaded: Any) -> Iterable[tuple[str, Check]]:
 def find_check(identifier: str) -> Check | None:
     """The check that ``identifier`` (STIG ID, Group ID, Rule ID with or without revision, legacy ID) names."""
     key = identifier.strip().upper()
+    # A Rule ID whose revision was bumped in a later release still names the same rule.
+    base = _RULE_REVISION.fullmatch(key)
     for check in all_checks():
-        if key in check.ids.names():
+        names = check.ids.names()
+        if key in names or (base is not None and base.group("base") in names):
             return check
     return None
+
+
+_RULE_REVISION = re.compile(r"(?P<base>SV-\d+)R\d+(?:_RULE)?")
 
 
 def select_checks(identifiers: Sequence[str]) -> tuple[Check, ...]:

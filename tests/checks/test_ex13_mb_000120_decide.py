@@ -6,10 +6,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cklauto.checks import all_checks, find_check, matches
+from cklauto.checks import all_checks, find_check
 from cklauto.checks import ex13_mb_000120 as check
-from cklauto.checks.ex13_mb_000120 import decide, normalize_domain, validate_domain
+from cklauto.checks.api import Answers, MissingProperty, Record, Settings
+from cklauto.checks.values import normalize_domain
 from cklauto.model import SendConnector, Status
+from cklauto.site import convert, validate_domain
 
 NAF = Status.NOT_A_FINDING
 OPEN = Status.OPEN
@@ -17,6 +19,23 @@ OPEN = Status.OPEN
 
 def sc(name: str, tls: str | None, identity: str | None = None) -> SendConnector:
     return SendConnector(name=name, identity=identity if identity is not None else name, tls_domain=tls)
+
+
+def record(connector: SendConnector) -> Record:
+    """A Send connector as remote PowerShell sends it (Select-Object-free: plain adapted properties)."""
+    return Record(
+        {"Name": connector.name, "Identity": connector.identity, "TlsDomain": connector.tls_domain},
+        ("Microsoft.Exchange.Data.Directory.SystemConfiguration.SmtpSendConnectorConfig", "System.Object"),
+    )
+
+
+def decide(connectors, accepted):
+    """The check's decide, given the domains as the site settings layer checks and normalises them."""
+    if isinstance(accepted, str):
+        raise TypeError("accepted domains must be a list")
+    domains = convert(check.INTERNAL_DOMAIN, list(accepted))
+    answers = Answers({check.SEND_CONNECTORS: [record(c) for c in connectors]}, server="EX01")
+    return check.decide(answers, Settings({"internal_smtp_domain": domains}))
 
 
 # Each row: id, connectors as (name, TlsDomain), accepted domains, expected status, expected non-compliant names.
@@ -67,7 +86,7 @@ def test_decision_table(connectors, accepted, status, failing):
     decision = decide([sc(n, t) for n, t in connectors], accepted)
     assert decision.status is status
     assert len(decision.verdicts) == len(connectors)
-    assert [v.connector.name for v in decision.failing] == failing
+    assert [v.subject for v in decision.failing] == failing
     for name in failing:
         assert f'"{name}"' in decision.summary
     assert decision.summary.endswith(".")
@@ -92,7 +111,7 @@ def test_reasons_say_what_was_found_and_expected():
         ],
         ["contoso.mil"],
     )
-    reasons = {v.connector.name: v.reason for v in decision.verdicts}
+    reasons = {v.subject: v.reason for v in decision.verdicts}
     assert reasons["E"] == "TlsDomain is empty; expected contoso.mil"
     assert reasons["N"] == "TlsDomain is empty ($null); expected contoso.mil"
     assert reasons["W"] == "TlsDomain is blank (whitespace only); expected contoso.mil"
@@ -116,7 +135,7 @@ def test_verdicts_sorted_by_name_regardless_of_input_order():
     forward = decide(connectors, ["contoso.mil"])
     backward = decide(list(reversed(connectors)), ["contoso.mil"])
     assert forward == backward
-    assert [v.connector.name for v in forward.verdicts] == ["A", "B", "b", "c"]
+    assert [v.subject for v in forward.verdicts] == ["A", "B", "b", "c"]
 
 
 def test_decision_is_immutable():
@@ -216,48 +235,59 @@ def test_normalize_domain(text, expected):
 # Plugin metadata
 
 
-def test_module_metadata():
-    assert check.STIG_ID == "EX13-MB-000120"
-    assert check.BENCHMARK_ID == "MS_Exchange_2013_Mailbox_STIG"
-    assert check.ALIASES == frozenset(
-        {
-            "V-84609",
-            "SV-84609",
-            "SV-84609r1_rule",
-            "V-69987",
-            "V-207290",
-            "SV-207290",
-            "SV-207290r615936_rule",
-            "SV-207290r961110_rule",
-            "EX13-MB-000120",
-        }
-    )
-    assert check.STIG_COMMAND == "Get-SendConnector | Select Name, Identity, TlsDomain"
+ALL_IDS = {
+    "V-84609",
+    "SV-84609",
+    "SV-84609r1_rule",
+    "V-69987",
+    "V-207290",
+    "SV-207290",
+    "SV-207290r615936_rule",
+    "SV-207290r961110_rule",
+    "EX13-MB-000120",
+}
+
+
+def test_check_declaration():
+    declared = check.CHECK
+    assert declared.stig_id == "EX13-MB-000120"
+    assert declared.benchmark_id == "MS_Exchange_2013_Mailbox_STIG"
+    assert declared.ids.names() >= {i.upper() for i in ALL_IDS}
+    assert declared.stig_command == "Get-SendConnector | Select Name, Identity, TlsDomain"
+    assert [r.query.command_line() for r in declared.reads] == ["Get-SendConnector"]
+    assert declared.reads[0].properties == ("Name", "Identity", "TlsDomain")
+    assert [s.name for s in declared.required_settings()] == ["internal_smtp_domain"]
     assert check.FIX_COMMAND.startswith("Set-SendConnector -Identity ")
     doc = check.__doc__ or ""
     assert doc.startswith("EX13-MB-000120: Exchange internal Send connectors must require encryption")
-    for alias in check.ALIASES:
+    for alias in ALL_IDS:
         assert alias in doc, alias
     assert "if the value of TlsDomain is not set to the value of the internal <SMTP Domain>" in doc
 
 
 @pytest.mark.parametrize(
     "identifier",
-    sorted(check.ALIASES)
-    + ["ex13-mb-000120", " V-207290 ", "SV-207290r999999_rule", "SV-207290r961110", "SV-84609r2_rule"],
+    sorted(ALL_IDS) + ["ex13-mb-000120", " V-207290 ", "SV-207290r961110", "SV-84609R1_RULE"],
 )
 def test_registry_finds_check_by_any_alias(identifier):
-    assert find_check(identifier) is check
-    assert matches(check, identifier)
+    assert find_check(identifier) is check.CHECK
 
 
 @pytest.mark.parametrize("identifier", ["V-207291", "SV-2072900r1_rule", "EX13-MB-000121", "", "SV-207290x"])
 def test_registry_rejects_other_ids(identifier):
-    assert find_check(identifier) is None
+    assert find_check(identifier) is not check.CHECK
 
 
-def test_all_checks_lists_builtin():
-    assert all_checks() == [check]
+def test_all_checks_lists_builtin_sorted():
+    registered = all_checks()
+    assert check.CHECK in registered
+    assert [c.stig_id for c in registered] == sorted(c.stig_id for c in registered)
+
+
+def test_a_connector_without_tls_domain_property_is_not_judged():
+    answers = Answers({check.SEND_CONNECTORS: [Record({"Name": "A", "Identity": "A"})]})
+    with pytest.raises(MissingProperty):
+        check.decide(answers, Settings({"internal_smtp_domain": ("contoso.mil",)}))
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -298,10 +328,12 @@ def test_property_naf_iff_every_normalized_tls_in_accepted(connectors, accepted)
     all_in = all(c.tls_domain is not None and normalize_domain(c.tls_domain) in wanted for c in connectors)
     assert (decision.status is NAF) == all_in
     assert len(decision.verdicts) == len(connectors)
-    assert sorted(map(repr, (v.connector for v in decision.verdicts))) == sorted(map(repr, connectors))
+    assert sorted(v.subject for v in decision.verdicts) == sorted(c.name for c in connectors)
+    by_name: dict[str, list[bool]] = {}
+    for c in connectors:
+        by_name.setdefault(c.name, []).append(c.tls_domain is not None and normalize_domain(c.tls_domain) in wanted)
     for v in decision.verdicts:
-        expected = v.connector.tls_domain is not None and normalize_domain(v.connector.tls_domain) in wanted
-        assert v.compliant == expected
+        assert v.ok in by_name[v.subject]
         assert v.reason
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from cklauto.checks.ex13_mb_000120 import is_cklauto_details
+from cklauto.checks.frame import is_cklauto_details
 from cklauto.formats import open_checklist
 from cklauto.model import Status
 from cklauto.rules import find_target_rule
