@@ -44,6 +44,10 @@ DEMO_CONNECTORS: dict[str, list[dict[str, object]]] = {
 }
 
 
+#: The demo servers configured with findings.
+NONCOMPLIANT = frozenset({"ex03.contoso.mil"})
+
+
 def find_samples(start: Path | None = None) -> Path:
     """The sample_ckl folder of the checkout the user is in."""
     here = (start or Path.cwd()).resolve()
@@ -72,7 +76,15 @@ def run_demo(out_dir: Path | None = None, samples: Path | None = None) -> int:
         shutil.copy2(sample, checklists / sample.name)
 
     password = secrets.token_urlsafe(18)  # a fresh secret per demo; never printed
-    hosts = [HostBehavior(name=name, connectors=[dict(c) for c in conns]) for name, conns in DEMO_CONNECTORS.items()]
+    # Every cmdlet answers with the catalogue's realistic objects; ex03 is the server with findings.
+    hosts = [
+        HostBehavior(
+            name=name,
+            connectors=[dict(c) for c in conns],
+            sample="noncompliant" if name in NONCOMPLIANT else "compliant",
+        )
+        for name, conns in DEMO_CONNECTORS.items()
+    ]
     with EmulatedExchange(hosts, tls=True, auth="basic", users={USERNAME: password}) as emu:
         ca_bundle = out_dir / "emulator-ca.pem"
         shutil.copyfile(emu.ca_path, ca_bundle)

@@ -383,12 +383,15 @@ def _locate(checklist: Checklist, checks: Sequence[Check]) -> dict[str, Rule | C
     stigs = checklist.stigs_with_id(EXCHANGE_2013_MAILBOX)
     wanted = {check.stig_id: check.ids.names() for check in checks}
     found: dict[str, list[Rule]] = {}
-    for stig in stigs:
-        for rule in checklist.rules(stig):
-            names = rule.names
-            for stig_id, ids in wanted.items():
-                if names & ids:
-                    found.setdefault(stig_id, []).append(rule)
+    try:
+        for stig in stigs:
+            for rule in checklist.rules(stig):
+                names = rule.names
+                for stig_id, ids in wanted.items():
+                    if names & ids:
+                        found.setdefault(stig_id, []).append(rule)
+    except CklautoError as exc:
+        return exc
     result: dict[str, Rule | CklautoError] = {}
     for stig_id, matches in found.items():
         if len(matches) == 1:
@@ -538,7 +541,11 @@ def _ask(job: _Job, options: RunOptions) -> _JobResult:
             log.info("%s could not be asked (%s); trying another server of the organisation", server, exc.reason)
             failures.append(exc)
             continue
-        log.info("%s answered", server)
+        for query, answer in result.answers.items():
+            if isinstance(answer, CklautoError):
+                log.info("%s: %s failed: %s", server, query.command_line(), answer.one_line())
+            else:
+                log.info("%s: %s returned %d object(s)", server, query.command_line(), len(answer.records))
         source = Source(
             "remote", f"{result.endpoint_url} (configuration {result.configuration}; {result.trust})", result.account
         )

@@ -41,28 +41,33 @@ def describe(path: Path, *, details_for: str | None = None) -> dict[str, Any]:
     checks = all_checks()
     rules = []
     seen: Counter[str] = Counter()
-    for stig in stigs:
-        for rule in checklist.rules(stig):
-            check = next((c for c in checks if rule.names & c.ids.names()), None)
-            if check is None:
-                continue
-            seen[check.stig_id] += 1
-            review = rule.review
-            parsed = parse_details(review.finding_details)
-            set_by = "cklauto" if parsed.block is not None and not set_by_person(review) else ""
-            if set_by_person(review):
-                set_by = "person"
-            item: dict[str, Any] = {
-                "stig_id": check.stig_id,
-                "group_id": rule.group_id,
-                "rule_id": rule.rule_id,
-                "status": review.status.value,
-                "set_by": set_by,
-            }
-            if details_for is not None and (find_check(details_for) is check or details_for.upper() in rule.names):
-                item["finding_details"] = review.finding_details
-                item["comments"] = review.comments
-            rules.append(item)
+    try:
+        exchange_rules = [rule for stig in stigs for rule in checklist.rules(stig)]
+    except CklautoError as exc:
+        entry["rules"] = []
+        entry["error"] = exc.one_line()
+        return entry
+    for rule in exchange_rules:
+        check = next((c for c in checks if rule.names & c.ids.names()), None)
+        if check is None:
+            continue
+        seen[check.stig_id] += 1
+        review = rule.review
+        parsed = parse_details(review.finding_details)
+        set_by = "cklauto" if parsed.block is not None and not set_by_person(review) else ""
+        if set_by_person(review):
+            set_by = "person"
+        item: dict[str, Any] = {
+            "stig_id": check.stig_id,
+            "group_id": rule.group_id,
+            "rule_id": rule.rule_id,
+            "status": review.status.value,
+            "set_by": set_by,
+        }
+        if details_for is not None and (find_check(details_for) is check or details_for.upper() in rule.names):
+            item["finding_details"] = review.finding_details
+            item["comments"] = review.comments
+        rules.append(item)
     entry["rules"] = sorted(rules, key=lambda r: r["stig_id"])
     duplicates = sorted(k for k, n in seen.items() if n > 1)
     if duplicates:
@@ -98,7 +103,8 @@ def render_text(entries: list[dict[str, Any]]) -> str:
             )
             for rule in rules:
                 who = f"  set by {rule['set_by']}" if rule["set_by"] else ""
-                lines.append(f"    {rule['stig_id']:<15} {rule['group_id']:<9} {rule['status']:<15}{who}".rstrip())
+                ids = f"{rule['stig_id']:<15} {rule['group_id']:<9} {rule['rule_id']:<22}"
+                lines.append(f"    {ids} {rule['status']:<15}{who}".rstrip())
                 if "finding_details" in rule:
                     lines.append("    Finding details:")
                     lines.extend("      " + line for line in (rule["finding_details"] or "(empty)").split("\n"))

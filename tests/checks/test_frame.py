@@ -143,7 +143,12 @@ def test_naive_time_and_bad_version_are_rejected():
 
 
 def test_each_non_compliant_connector_named_with_fix():
-    connectors = [sc("Alpha", None), sc("Beta", ""), sc("Gamma", "fabrikam.com", identity="Gamma Id"), sc("Ok", "contoso.mil")]
+    connectors = [
+        sc("Alpha", None),
+        sc("Beta", ""),
+        sc("Gamma", "fabrikam.com", identity="Gamma Id"),
+        sc("Ok", "contoso.mil"),
+    ]
     text = render(connectors)
     assert '[Open] "Alpha": TlsDomain is empty ($null)' in text
     assert '[Open] "Beta": TlsDomain is empty;' in text
@@ -324,7 +329,9 @@ def test_very_long_text_keeps_the_failing_items_and_the_result():
     assert "[NotAFinding]" not in text
     assert text.count("\n[Open] ") == 60
     assert "Result: Open. 60 of 460 Send connectors do not have TlsDomain set" in text
-    assert "Fix (Exchange Management Shell): Set-SendConnector -Identity <'IdentityName'> -TlsDomain 'contoso.mil'" in text
+    assert (
+        "Fix (Exchange Management Shell): Set-SendConnector -Identity <'IdentityName'> -TlsDomain 'contoso.mil'" in text
+    )
 
 
 def test_a_long_persons_text_is_never_cut_cklauto_shortens_itself():

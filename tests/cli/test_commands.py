@@ -49,13 +49,17 @@ def test_version() -> None:
 def test_show_text_and_json() -> None:
     result = invoke("show", str(SAMPLES))
     assert result.exit_code == 0
-    assert "V-207290 SV-207290r961110_rule (EX13-MB-000120): Not_Reviewed" in result.output
-    assert "V-69987 SV-84609r1_rule (EX13-MB-000120): Not_Reviewed" in result.output
+    assert "    EX13-MB-000120  V-207290  SV-207290r961110_rule  Not_Reviewed\n" in result.output
+    assert "    EX13-MB-000120  V-69987   SV-84609r1_rule        Not_Reviewed\n" in result.output
     entries = json.loads(invoke("show", str(SAMPLES), "--json").output)
     assert len(entries) == 6
     first = entries[0]
     assert first["format"] == "ckl" and first["fqdn"] == "ex01.contoso.mil"
-    assert first["rule"]["status"] == "Not_Reviewed" and first["stigs"][0]["id"] == "MS_Exchange_2013_Mailbox_STIG"
+    rules = {r["stig_id"]: r for r in first["rules"]}
+    assert (
+        rules["EX13-MB-000120"]["status"] == "Not_Reviewed"
+        and first["stigs"][0]["id"] == "MS_Exchange_2013_Mailbox_STIG"
+    )
 
 
 def test_show_reports_broken_files_and_exits_1(tmp_path: Path) -> None:
@@ -120,7 +124,8 @@ def test_demo_runs_the_main_job_end_to_end(tmp_path: Path) -> None:
     result = invoke("demo", "--out", str(out))
     assert result.exit_code == 0, result.output
     assert "cklauto run " in result.output and "--inventory" in result.output
-    assert "Totals: 5 NotAFinding, 1 Open" in result.output
+    assert "Totals (6 checklists): " in result.output
+    assert "Failures" not in result.output
     statuses = {p.name: find_target_rule(open_checklist(p)).review.status for p in (out / "checklists").iterdir()}
     assert statuses["ex03.contoso.mil.ckl"] is Status.OPEN
     assert sum(s is Status.NOT_A_FINDING for s in statuses.values()) == 5

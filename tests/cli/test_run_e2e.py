@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from cklauto.checks.ex13_mb_000120 import CHECK
 from cklauto.checks.frame import is_cklauto_details
 from cklauto.formats import open_checklist
 from cklauto.model import Status
@@ -35,7 +36,7 @@ def test_compliant_hosts_pass_and_the_noncompliant_one_is_open_naming_the_connec
     assert "Legacy Scan-to-Mail" in open_review.finding_details
     assert "Set-SendConnector -Identity 'Legacy Scan-to-Mail' -TlsDomain 'contoso.mil'" in open_review.finding_details
     assert f"https://127.0.0.1:{site.emu.port_of('ex03.contoso.mil')}/PowerShell" in open_review.finding_details
-    assert "Totals: 5 NotAFinding, 1 Open" in result.output
+    assert "Totals (6 checklists): 5 NotAFinding, 1 Open" in result.output
 
 
 def test_cklb_and_ckl_get_the_same_verdict_and_the_cklb_stays_minified(site: Site) -> None:
@@ -97,7 +98,7 @@ def test_ntlm_with_message_encryption_over_http(tmp_path: Path, copy_of) -> None
 FAILURES = {
     "unauthorized": "auth",
     "error_record": "Get-SendConnector",
-    "nonterminating": "error",
+    "nonterminating": "failed",
     "unknown_cmdlet": "Get-SendConnector",
     "stopped": "did not complete",
     "malformed": "",
@@ -115,7 +116,9 @@ def test_every_failure_mode_leaves_the_checklist_byte_identical(site: Site, mode
     result = site.invoke(*site.base_args(str(target)))
     assert result.exit_code == 1, result.output
     assert target.read_bytes() == original
-    error_line = next(line for line in result.output.splitlines() if "error:" in line)
+    error_line = next(
+        line for line in result.output.splitlines() if line.startswith("  ") and "EX13-MB-000120: " in line
+    )
     assert "ex03.contoso.mil" in result.output or "127.0.0.1" in error_line
     assert FAILURES[mode].lower() in error_line.lower()
     assert PASSWORD not in result.output
@@ -277,7 +280,7 @@ def test_inventory_errors_are_clear(site: Site) -> None:
     assert site.checklist("ex01").read_bytes() == original
 
 
-def test_person_set_status_is_reported_and_skip_reviewed_leaves_it(site: Site) -> None:
+def test_person_set_status_is_left_alone_unless_overwrite_reviewed(site: Site) -> None:
     target = site.checklist("ex01")
     checklist = open_checklist(target)
     rule = find_target_rule(checklist)
@@ -285,12 +288,14 @@ def test_person_set_status_is_reported_and_skip_reviewed_leaves_it(site: Site) -
         rule, status=Status.OPEN, finding_details="Checked by hand on 2026-10-01 by J. Smith", comments="see ticket 42"
     ).save()
     original = target.read_bytes()
-    skipped = site.invoke(*site.base_args(str(target), "--skip-reviewed"))
-    assert skipped.exit_code == 0 and "skipped" in skipped.output
+    skipped = site.invoke(*site.base_args(str(target), "--json"))
+    assert skipped.exit_code == 0
+    row = json.loads(skipped.output)["checklists"][0]
+    assert row["outcome"] == "skipped" and "reviewed by a person (Open)" in row["note"]
     assert target.read_bytes() == original
 
-    result = site.invoke(*site.base_args(str(target)))
-    assert "replaced a status set by a person (Open)" in result.output
+    result = site.invoke(*site.base_args(str(target), "--overwrite-reviewed", "--json"))
+    assert "replaced a status set by a person (Open)" in json.loads(result.output)["checklists"][0]["note"]
     new = review(target)
     assert new.status is Status.NOT_A_FINDING
     assert new.comments == "see ticket 42"
@@ -401,7 +406,7 @@ def test_verbose_logs_per_host_detail_without_secrets(site: Site) -> None:
     assert result.exit_code == 0
     port = site.emu.port_of("ex03.contoso.mil")
     assert f"asking https://127.0.0.1:{port}/PowerShell" in result.output
-    assert "answered: 2 Send connector(s)" in result.output
+    assert "Get-SendConnector returned 2 object(s)" in result.output
     assert PASSWORD not in result.output
 
 
@@ -413,7 +418,8 @@ def test_progress_reports_every_host_and_ends_complete(site: Site) -> None:
 
     calls: list[tuple[int, int]] = []
     options = runner.RunOptions(
-        domains=(DOMAIN,),
+        checks=(CHECK,),
+        site={"internal_smtp_domain": (DOMAIN,)},
         connection=ConnectionSettings("", auth="basic", username=USER, password=PASSWORD, ca_bundle=site.emu.ca_path),
         inventory=load_inventory(site.inventory),
     )
@@ -517,9 +523,11 @@ def test_a_checklist_edited_while_its_server_is_asked_is_read_again(site: Site) 
     site.emu.behavior("ex01.contoso.mil").delay = 1.5
     target = site.checklist("ex01")
     options = runner.RunOptions(
-        domains=(DOMAIN,),
+        checks=(CHECK,),
+        site={"internal_smtp_domain": (DOMAIN,)},
         connection=ConnectionSettings("", auth="basic", username=USER, password=PASSWORD, ca_bundle=site.emu.ca_path),
         inventory=load_inventory(site.inventory),
+        overwrite_reviewed=True,
     )
     results = []
     worker = threading.Thread(target=lambda: results.append(runner.run(expand_paths([target]), options)))
@@ -543,7 +551,7 @@ def test_per_org_asks_another_server_when_the_first_cannot_be_reached(site: Site
     rows = json.loads(result.output)["checklists"]
     assert {r["outcome"] for r in rows} == {"written"}
     assert site.emu.stats("ex02.contoso.mil").pools_opened == 1
-    assert "this answer came from 127.0.0.1" in review(site.checklist("ex01")).finding_details
+    assert "answered by 127.0.0.1" in review(site.checklist("ex01")).finding_details
     details = review(site.checklist("ex04")).finding_details
     assert f":{site.emu.port_of('ex02.contoso.mil')}/PowerShell" in details
 

@@ -12,7 +12,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cklauto.checks.ex13_mb_000120 import decide
 from cklauto.errors import EvidenceError
 from cklauto.evidence import MAX_BYTES, Evidence, load_evidence
 from cklauto.model import SendConnector, Status
@@ -146,10 +145,16 @@ def test_description_names_file_and_full_hash():
 
 
 def test_evidence_feeds_the_decision():
-    evidence = load_evidence(DATA / "export_clixml_ps51_utf16le.xml")
-    decision = decide(evidence.connectors, ["contoso.mil"])
+    from cklauto.bundle import load_evidence_set
+    from cklauto.checks import ex13_mb_000120 as check
+    from cklauto.checks.api import Answers, ResolvedQuery, Settings
+
+    evidence = load_evidence_set(DATA / "export_clixml_ps51_utf16le.xml")
+    answer = evidence.answer_for(ResolvedQuery("Get-SendConnector"))
+    answers = Answers({check.SEND_CONNECTORS: answer.records})
+    decision = check.decide(answers, Settings({"internal_smtp_domain": ("contoso.mil",)}))
     assert decision.status is Status.OPEN
-    assert [v.connector.name for v in decision.failing] == ["Outbound to Internet", "To Partner Fabrikam"]
+    assert [v.subject for v in decision.failing] == ["Outbound to Internet", "To Partner Fabrikam"]
 
 
 @pytest.mark.parametrize(
