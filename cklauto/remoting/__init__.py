@@ -1,8 +1,8 @@
 """Talking to Exchange: the only part of cklauto that uses PowerShell remoting (pypsrp).
 
-Importing this package does not import pypsrp; `fetch_send_connectors` does, when called.
+Importing this package does not import pypsrp; `ask_server` does, when called.
 """
 
-from cklauto.remoting.session import ConnectionSettings, FetchResult, fetch_send_connectors
+from cklauto.remoting.session import ConnectionSettings
 
-__all__ = ["ConnectionSettings", "FetchResult", "fetch_send_connectors"]
+__all__ = ["ConnectionSettings"]

@@ -92,7 +92,7 @@ def ask_server(settings: ConnectionSettings, queries: Sequence[ResolvedQuery]) -
         raise RemoteError(
             settings.server,
             "timeout",
-            f"no complete answer within {settings.timeout:g} s from {settings.url()}",
+            f"no answer within {settings.timeout:g} s from {settings.url()}",
             "the server is slow or not answering; check it, or raise --timeout",
         )
     log.debug("%s: %d queries in %.2f s", settings.server, len(queries), time.monotonic() - started)

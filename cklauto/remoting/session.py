@@ -1,17 +1,13 @@
-"""Ask one Exchange server for its Send connectors over PowerShell remoting (pypsrp 0.9.1).
+"""How to reach one Exchange server over PowerShell remoting (pypsrp 0.9.1), and what its failures mean.
 
-This is the only module in cklauto that imports pypsrp, and it does so inside functions so
-that ``cklauto --help`` stays light.  Every failure leaves as one `RemoteError` whose reason is
-one line and whose hint says what to do; no exception from pypsrp, requests, pyspnego or
-ElementTree escapes, and the password never appears in a message or a log record.
+Together with :mod:`cklauto.remoting.pipelines` (which runs the queries), this is the only code in cklauto that
+imports pypsrp, and it does so inside functions so that ``cklauto --help`` stays light.  Every failure leaves as
+one `RemoteError` whose reason is one line and whose hint says what to do; no exception from pypsrp, requests,
+pyspnego or ElementTree escapes, and the password never appears in a message or a log record.
 
 Why the shapes below (docs/exchange-remoting.md):
-* Exchange's /PowerShell endpoint runs in NoLanguage mode, so the pipeline is built with
+* Exchange's /PowerShell endpoint runs in NoLanguage mode, so pipelines are built with
   ``add_cmdlet``/``add_parameter`` only (A2).
-* Select-Object may be missing from the RBAC-built runspace; plain Get-SendConnector carries the
-  same values as adapted properties, so we fall back to it (A2, A3).
-* pypsrp sets ``had_errors`` only for a Failed pipeline; non-terminating records sit in
-  ``streams.error`` alone, so both are checked (A4).
 * A hung Receive is retried by pypsrp for minutes; the explicit timeouts shorten that and a
   worker thread joined with a deadline bounds it absolutely (A4).
 """
@@ -20,13 +16,10 @@ from __future__ import annotations
 
 import logging
 import re
-import threading
-import time
 from dataclasses import dataclass, field
 from typing import Any
 
 from cklauto.errors import RemoteError
-from cklauto.model import SendConnector
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +27,6 @@ AUTH_METHODS = ("kerberos", "negotiate", "ntlm", "basic", "credssp", "certificat
 ENDPOINTS = ("exchange", "winrm")
 EXCHANGE_CONFIGURATION = "Microsoft.Exchange"
 EXCHANGE_SNAPIN = "Microsoft.Exchange.Management.PowerShell.SnapIn"
-SELECTED_PROPERTIES = ["Name", "Identity", "TlsDomain"]
 
 _WSMAN_RESOURCE_NOT_FOUND = 2150858811
 _WSMAN_SHELL_NOT_FOUND = 2150858843
@@ -80,51 +72,6 @@ class ConnectionSettings:
         scheme = "https" if self.ssl else "http"
         host = f"[{self.server}]" if ":" in self.server and not self.server.startswith("[") else self.server
         return f"{scheme}://{host}:{self.effective_port}/{self.effective_path}"
-
-
-@dataclass(frozen=True)
-class FetchResult:
-    connectors: list[SendConnector]
-    endpoint_url: str  #: what was asked (for finding details)
-    configuration: str  #: "Microsoft.Exchange" or "Microsoft.PowerShell (+ Exchange snap-in)"
-
-
-def fetch_send_connectors(settings: ConnectionSettings) -> FetchResult:
-    """Run ``Get-SendConnector`` on ``settings.server`` and return its connectors.
-
-    Raises `RemoteError` only; ends within ``settings.timeout`` seconds (plus thread-join slack)
-    even when the server never answers.
-    """
-    _check_settings(settings)
-    outcome: dict[str, Any] = {}
-
-    def work() -> None:
-        try:
-            outcome["result"] = _fetch(settings)
-        except RemoteError as err:
-            outcome["error"] = err
-        except BaseException as exc:  # noqa: BLE001 - translated at the edge, by contract
-            outcome["error"] = _translate(exc, settings)
-
-    started = time.monotonic()
-    worker = threading.Thread(target=work, name=f"cklauto-remote-{settings.server}", daemon=True)
-    worker.start()
-    # The worker is a daemon: when the deadline passes we stop waiting for it; pypsrp's own
-    # (shorter-than-forever) timeouts end it later without holding up the caller or exit.
-    worker.join(settings.timeout)
-    if worker.is_alive():
-        log.debug("%s: overall deadline of %.1f s passed", settings.server, settings.timeout)
-        raise RemoteError(
-            settings.server,
-            "timeout",
-            f"no answer within {settings.timeout:g} s from {settings.url()}",
-            "the server is slow or not answering; check it, or raise --timeout",
-        )
-    log.debug("%s: finished in %.2f s", settings.server, time.monotonic() - started)
-    if "error" in outcome:
-        raise outcome["error"]
-    result: FetchResult = outcome["result"]
-    return result
 
 
 # --- settings ----------------------------------------------------------------------------------
@@ -214,42 +161,6 @@ def _resolve_environment_once(wsman: Any) -> None:
 # --- the conversation ---------------------------------------------------------------------------
 
 
-def _fetch(settings: ConnectionSettings) -> FetchResult:
-    from pypsrp.powershell import RunspacePool
-
-    winrm = settings.endpoint == "winrm"
-    configuration = "Microsoft.PowerShell (+ Exchange snap-in)" if winrm else EXCHANGE_CONFIGURATION
-    log.debug(
-        "%s: connecting to %s (auth=%s, user=%s, configuration=%s)",
-        settings.server,
-        settings.url(),
-        settings.auth,
-        settings.username or "(default credentials)",
-        configuration,
-    )
-    pool_kwargs: dict[str, Any] = {} if winrm else {"configuration_name": EXCHANGE_CONFIGURATION}
-    wsman = _wsman(settings)
-    pool = RunspacePool(wsman, **pool_kwargs)
-    try:
-        pool.open()
-        log.debug("%s: runspace pool open", settings.server)
-        objects, errors, had_errors = _invoke(pool, winrm, select=True)
-        if _select_object_missing(errors):
-            # RBAC-built Exchange runspaces may not expose Select-Object (A2): plain output has
-            # the same three values as adapted properties.
-            log.debug("%s: Select-Object not available, asking again without it", settings.server)
-            objects, errors, had_errors = _invoke(pool, winrm, select=False)
-    finally:
-        # Not a `with` block: a failure while closing must neither hide the error that got us
-        # here nor spoil an answer that is already complete.
-        _close_quietly(settings, pool, wsman)
-    if had_errors or errors:
-        raise _powershell_error(settings, errors)
-    connectors = [_connector(settings, obj) for obj in objects]
-    log.debug("%s: %d Send connector(s)", settings.server, len(connectors))
-    return FetchResult(connectors=connectors, endpoint_url=settings.url(), configuration=configuration)
-
-
 def _close_quietly(settings: ConnectionSettings, pool: Any, wsman: Any) -> None:
     try:
         pool.close()
@@ -259,144 +170,6 @@ def _close_quietly(settings: ConnectionSettings, pool: Any, wsman: Any) -> None:
         wsman.close()
     except Exception:  # noqa: BLE001
         log.debug("%s: closing the HTTP session failed (ignored)", settings.server, exc_info=True)
-
-
-def _invoke(pool: Any, winrm: bool, *, select: bool) -> tuple[list[Any], list[Any], bool]:
-    from pypsrp.powershell import PowerShell
-
-    ps = PowerShell(pool)
-    if winrm:
-        ps.add_cmdlet("Add-PSSnapin").add_parameter("Name", EXCHANGE_SNAPIN)
-        ps.add_statement()
-    ps.add_cmdlet("Get-SendConnector")
-    if select:
-        ps.add_cmdlet("Select-Object").add_parameter("Property", list(SELECTED_PROPERTIES))
-    from pypsrp.powershell import PSInvocationState
-
-    objects = list(ps.invoke())
-    # pypsrp sets had_errors only for a Failed pipeline; a Stopped one (or any state but
-    # Completed) may have produced part of the answer, which must never count as all of it.
-    incomplete = ps.state != PSInvocationState.COMPLETED
-    return objects, list(ps.streams.error), bool(ps.had_errors) or incomplete
-
-
-def _select_object_missing(errors: list[Any]) -> bool:
-    return any(
-        str(getattr(e, "fq_error", "") or "").startswith("CommandNotFoundException")
-        and "select-object" in (str(getattr(e, "target_object", "") or "") + str(e)).lower()
-        for e in errors
-    )
-
-
-def _powershell_error(settings: ConnectionSettings, errors: list[Any]) -> RemoteError:
-    if not errors:
-        return RemoteError(
-            settings.server,
-            "powershell",
-            "Get-SendConnector did not complete (pipeline stopped or failed without an error record)",
-            _POWERSHELL_HINT,
-        )
-    first = errors[0]
-    fq_error = str(getattr(first, "fq_error", "") or "")
-    message = _one_line(str(first)) or "(no message)"
-    command = "Add-PSSnapin" if "addpssnapin" in fq_error.lower() else "Get-SendConnector"
-    more = f" (and {len(errors) - 1} more error record(s))" if len(errors) > 1 else ""
-    reason = f"{command} failed: {message}" + (f" ({fq_error})" if fq_error else "") + more
-    if fq_error.startswith("CommandNotFoundException"):
-        hint = (
-            "the Exchange snap-in did not load; is this an Exchange server?"
-            if settings.endpoint == "winrm"
-            else "the account has no Exchange role granting Get-SendConnector, or this is not an Exchange endpoint"
-        )
-    elif "ScriptsNotAllowed" in fq_error:
-        hint = "the endpoint runs in NoLanguage mode"
-    else:
-        hint = _POWERSHELL_HINT
-    return RemoteError(settings.server, "powershell", _scrub(reason, settings), hint)
-
-
-_POWERSHELL_HINT = "check the account's Exchange permissions (View-Only Configuration) and the server's event log"
-
-
-# --- answer normalisation ---------------------------------------------------------------------------
-
-
-def _properties(obj: Any) -> dict[str, Any] | None:
-    adapted = getattr(obj, "adapted_properties", None)
-    extended = getattr(obj, "extended_properties", None)
-    if not isinstance(adapted, dict) and not isinstance(extended, dict):
-        return None
-    # Extended (note) properties win, as in PowerShell's type system.
-    return {**(adapted or {}), **(extended or {})}
-
-
-def _text(value: Any) -> str | None:
-    """A scalar or nested value as text: nested objects arrive as GenericComplexObject (use ToString)."""
-    if value is None:
-        return None
-    if isinstance(value, str):
-        return value
-    if isinstance(value, (list, tuple, dict)):
-        raise ValueError("a list where one value was expected")
-    to_string = getattr(value, "to_string", None)
-    if isinstance(to_string, str):
-        return to_string
-    props = _properties(value)
-    if props is not None:
-        for key in ("Name", "Address", "Domain"):
-            if props.get(key) is not None:
-                return _text(props[key])
-        return None
-    return str(value)
-
-
-def _tls_domain(value: Any) -> str | None:
-    """TlsDomain is normally a string or None; defensively accept an SmtpDomainWithSubdomains object."""
-    if value is None or isinstance(value, str):
-        text = value
-    elif isinstance(getattr(value, "to_string", None), str):
-        text = value.to_string
-    else:
-        props = _properties(value) or (value if isinstance(value, dict) else None)
-        if props is None:
-            raise ValueError(f"TlsDomain of unexpected type {type(value).__name__}")
-        text = _text(props.get("Address"))
-        if not text and props.get("Domain") is not None:
-            text = _text(props["Domain"])
-            if text and props.get("IncludeSubDomains") is True and not text.startswith("*."):
-                text = "*." + text
-    if text is None or not text.strip():
-        return None
-    return text.strip()
-
-
-def _connector(settings: ConnectionSettings, obj: Any) -> SendConnector:
-    props = _properties(obj)
-    if props is None:
-        raise RemoteError(
-            settings.server,
-            "answer",
-            f"Get-SendConnector returned a {type(obj).__name__}, not a connector object",
-            "the endpoint is not behaving like Exchange; check --endpoint and the server",
-        )
-    try:
-        name = _text(props.get("Name"))
-        if not name:
-            raise ValueError("a connector without a Name")
-        identity = _text(props.get("Identity")) or name
-        if "TlsDomain" not in props:
-            # Unset is a null value, not a missing property: an object without it is not an
-            # answer to this check, and must not be judged as "TlsDomain is empty".
-            raise ValueError(f"connector {name!r} has no TlsDomain property")
-        tls_domain = _tls_domain(props.get("TlsDomain"))
-    except ValueError as err:
-        raise RemoteError(
-            settings.server,
-            "answer",
-            f"Get-SendConnector returned an object cklauto cannot read: {err}",
-            "the endpoint is not behaving like Exchange; check --endpoint and the server",
-        ) from None
-    return SendConnector(name=name, identity=identity, tls_domain=tls_domain)
 
 
 # --- exception translation ----------------------------------------------------------------------------

@@ -16,8 +16,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from cklauto.checks.api import ResolvedQuery, Scope
 from cklauto.cli import main
-from cklauto.remoting import ConnectionSettings, fetch_send_connectors
+from cklauto.errors import CklautoError
+from cklauto.remoting import ConnectionSettings
+from cklauto.remoting.pipelines import ask_server
 from tests.conftest import SAMPLES
 
 SERVER = os.environ.get("CKLAUTO_TEST_SERVER")
@@ -37,8 +40,11 @@ def live_settings() -> ConnectionSettings:
 
 
 def test_real_server_answers_with_send_connectors() -> None:
-    result = fetch_send_connectors(live_settings())
-    assert all(c.name for c in result.connectors)
+    query = ResolvedQuery("Get-SendConnector", scope=Scope.ORGANIZATION)
+    result = ask_server(live_settings(), [query])
+    answer = result.answers[query]
+    assert not isinstance(answer, CklautoError), answer
+    assert all(r["Name"] for r in answer.records)
     assert result.configuration
 
 

@@ -1,4 +1,4 @@
-"""fetch_send_connectors against the emulated Exchange, over real sockets with the real pypsrp client."""
+"""ask_server against the emulated Exchange, over real sockets with the real pypsrp client."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import time
 
 import pytest
 
+from cklauto.checks.api import ResolvedQuery, Scope
 from cklauto.emulator import EmulatedExchange
 from cklauto.emulator.testing import (
     DEFAULT_HOST,
@@ -16,9 +17,30 @@ from cklauto.emulator.testing import (
     NONCOMPLIANT_CONNECTORS,
     make_host,
 )
-from cklauto.errors import RemoteError
+from cklauto.errors import CklautoError, RemoteError
 from cklauto.model import SendConnector
-from cklauto.remoting import ConnectionSettings, FetchResult, fetch_send_connectors
+from cklauto.remoting import ConnectionSettings
+from cklauto.remoting.pipelines import SessionAnswers, ask_server
+
+SEND = ResolvedQuery("Get-SendConnector", scope=Scope.ORGANIZATION)
+
+
+@dataclasses.dataclass
+class Fetched:
+    connectors: list[SendConnector]
+    endpoint_url: str
+    configuration: str
+    session: SessionAnswers
+
+
+def fetch_send_connectors(settings: ConnectionSettings) -> Fetched:
+    """Ask for the Send connectors alone; the query's own error is raised like a connection error."""
+    session = ask_server(settings, [SEND])
+    answer = session.answers[SEND]
+    if isinstance(answer, CklautoError):
+        raise answer
+    connectors = [SendConnector(r["Name"], r["Identity"], r["TlsDomain"]) for r in answer.records]
+    return Fetched(connectors, session.endpoint_url, session.configuration, session)
 
 
 def settings_for(emu: EmulatedExchange, name: str = DEFAULT_HOST, **overrides) -> ConnectionSettings:
@@ -49,14 +71,12 @@ def fails(settings: ConnectionSettings) -> RemoteError:
 
 def test_compliant_connectors(emulator: EmulatedExchange) -> None:
     result = fetch_send_connectors(settings_for(emulator))
-    assert result == FetchResult(
-        connectors=[
-            SendConnector("Outbound to Partner", "Outbound to Partner", "partner.mil"),
-            SendConnector("Outbound to Internet", "Outbound to Internet", "*.contoso.mil"),
-        ],
-        endpoint_url=f"https://127.0.0.1:{emulator.port_of(DEFAULT_HOST)}/PowerShell",
-        configuration="Microsoft.Exchange",
-    )
+    assert result.connectors == [
+        SendConnector("Outbound to Partner", "Outbound to Partner", "partner.mil"),
+        SendConnector("Outbound to Internet", "Outbound to Internet", "*.contoso.mil"),
+    ]
+    assert result.endpoint_url == f"https://127.0.0.1:{emulator.port_of(DEFAULT_HOST)}/PowerShell"
+    assert result.configuration == "Microsoft.Exchange"
 
 
 def test_noncompliant_connector_keeps_none(emulator_factory) -> None:
@@ -70,12 +90,11 @@ def test_empty_list_is_valid(emulator_factory) -> None:
     assert fetch_send_connectors(settings_for(emu)).connectors == []
 
 
-def test_uses_select_object_then_falls_back_without_it(emulator_factory) -> None:
+def test_plain_cmdlet_output_without_select_object(emulator_factory) -> None:
+    # Select-Object would turn a property the server did not send into $null; plain output cannot.
     emu = emulator_factory([make_host(connectors=NONCOMPLIANT_CONNECTORS, visible_core_cmdlets=[])])
     result = fetch_send_connectors(settings_for(emu))
     assert [c.tls_domain for c in result.connectors] == ["partner.mil", None]
-    # Two pipelines on one pool: the first (with Select-Object) was refused before running.
-    assert emu.stats(DEFAULT_HOST).pipelines == 2
     assert emu.stats(DEFAULT_HOST).commands == ["Get-SendConnector"]
     assert emu.stats(DEFAULT_HOST).pools_opened == 1
 
