@@ -8,7 +8,8 @@ import pytest
 
 from cklauto.emulator import EmulatedExchange, HostBehavior
 from cklauto.errors import RemoteError
-from cklauto.remoting import ConnectionSettings, fetch_send_connectors
+from cklauto.remoting import ConnectionSettings
+from tests.remoting.helpers import fetch_send_connectors
 
 USER, PASSWORD = "CONTOSO\\svc-stig", "env-test-password"
 HOST = "ex01.contoso.mil"

@@ -8,7 +8,6 @@ import time
 
 import pytest
 
-from cklauto.checks.api import ResolvedQuery, Scope
 from cklauto.emulator import EmulatedExchange
 from cklauto.emulator.testing import (
     DEFAULT_HOST,
@@ -17,30 +16,10 @@ from cklauto.emulator.testing import (
     NONCOMPLIANT_CONNECTORS,
     make_host,
 )
-from cklauto.errors import CklautoError, RemoteError
+from cklauto.errors import RemoteError
 from cklauto.model import SendConnector
 from cklauto.remoting import ConnectionSettings
-from cklauto.remoting.pipelines import SessionAnswers, ask_server
-
-SEND = ResolvedQuery("Get-SendConnector", scope=Scope.ORGANIZATION)
-
-
-@dataclasses.dataclass
-class Fetched:
-    connectors: list[SendConnector]
-    endpoint_url: str
-    configuration: str
-    session: SessionAnswers
-
-
-def fetch_send_connectors(settings: ConnectionSettings) -> Fetched:
-    """Ask for the Send connectors alone; the query's own error is raised like a connection error."""
-    session = ask_server(settings, [SEND])
-    answer = session.answers[SEND]
-    if isinstance(answer, CklautoError):
-        raise answer
-    connectors = [SendConnector(r["Name"], r["Identity"], r["TlsDomain"]) for r in answer.records]
-    return Fetched(connectors, session.endpoint_url, session.configuration, session)
+from tests.remoting.helpers import fetch_send_connectors
 
 
 def settings_for(emu: EmulatedExchange, name: str = DEFAULT_HOST, **overrides) -> ConnectionSettings:
