@@ -1,3 +1,3 @@
-"""cklauto: fill the EX13-MB-000120 (V-84609) review of STIG Viewer checklists from a live Exchange check."""
+"""cklauto: fill the automated rules of the Exchange 2013 Mailbox STIG in STIG Viewer checklists from live checks."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
