@@ -109,6 +109,7 @@ def _strict_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     seen: dict[str, str] = {}
     for key, value in pairs:
         _no_surrogates(key)
+        _no_surrogates_in(value)
         folded = key.lower()
         if folded in seen:
             raise ValueError(f"key {key!r} appears twice in one object (also as {seen[folded]!r})")
@@ -120,6 +121,15 @@ def _strict_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 def _no_surrogates(text: str) -> None:
     if any(0xD800 <= ord(ch) <= 0xDFFF for ch in text):
         raise ValueError("text holds a lone surrogate (\\ud800-\\udfff), which is not a character")
+
+
+def _no_surrogates_in(value: Any) -> None:
+    # Objects were checked when they were built (this hook runs innermost first); strings and lists are not.
+    if isinstance(value, str):
+        _no_surrogates(value)
+    elif isinstance(value, list):
+        for item in value:
+            _no_surrogates_in(item)
 
 
 def _reject_constant(name: str) -> Any:
