@@ -619,7 +619,12 @@ def _apply(target: _Target, options: RunOptions) -> None:
         row.old_status = row.status = rule.review.status.value
         if not _wanted(row, check, rule, target.settings, options):  # a person may have reviewed it meanwhile
             continue
-        evaluated = _evaluate(target, check, rule, row)
+        try:
+            evaluated = _evaluate(target, check, rule, row)
+        except Exception as exc:  # noqa: BLE001 - a bug in one check must not cost the checklist's other rules
+            log.exception("internal error in %s on %s", check.stig_id, target.path)
+            _fail(row, CklautoError(f"{target.path}: {check.stig_id}: internal error: {type(exc).__name__}: {exc}"))
+            continue
         if evaluated is None:
             continue
         status, details, comment = evaluated

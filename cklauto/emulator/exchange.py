@@ -116,6 +116,7 @@ def _not_recognized(name: str) -> _Terminating:
     )
 
 
+_GENERIC_TYPES = ("Microsoft.Exchange.Data.Directory.ADObject", "System.Object")
 #: Common parameters every cmdlet accepts.
 _COMMON_PARAMETERS = {"erroraction", "warningaction", "domaincontroller", "verbose"}
 
@@ -286,6 +287,11 @@ class Engine:
         name = command.command_text.strip()
         key = name.lower()
         spec = catalog.cmdlets().get(key)
+        if spec is None and any(name.lower() == key for name in self.behavior.objects):
+            # A cmdlet the catalogue does not know, served from the host's own table (tests, hosts files).
+            spec = catalog.Cmdlet(
+                name=name, type_names=_GENERIC_TYPES, parameters=("Identity", "Server"), server_property="Server"
+            )
         if spec is not None:
             exchange_visible = not self.style.needs_snapin or self.state.snapin_loaded
             hidden = key in {c.lower() for c in self.behavior.hidden_cmdlets}
@@ -367,7 +373,14 @@ class Engine:
                     f"By default, only the first {limit} items are returned. Use the ResultSize parameter to "
                     'specify the number of items returned. To return all items, specify "-ResultSize Unlimited".'
                 )
-        result = [to_psobject(o, spec.type_names, nested_identity=behavior.nested_identity) for o in objects]
+        result = [
+            to_psobject(
+                {k: v for k, v in o.items() if k != "$types"},
+                o.get("$types") or spec.type_names,
+                nested_identity=behavior.nested_identity,
+            )
+            for o in objects
+        ]
         if faulty and behavior.fail == "stopped":
             raise _Stopped(result[:1])
         if faulty and behavior.fail == "nonterminating":
