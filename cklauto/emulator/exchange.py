@@ -328,7 +328,8 @@ class Engine:
             )
         named, positional = _params(command)
         allowed = {p.lower() for p in spec.parameters} | _COMMON_PARAMETERS
-        unknown = sorted(set(named) - allowed)
+        given = {name.lstrip("-") for name, _value in command.parameters if name}
+        unknown = sorted(name for name in given if name.lower() not in allowed)
         if unknown or len(positional) > 1 or (positional and "identity" not in allowed):
             bad = unknown[0] if unknown else str(positional[-1])
             raise _Terminating(

@@ -189,7 +189,7 @@ def _collect(settings: ConnectionSettings, query: ResolvedQuery, ps: Any) -> Que
     # A transport failure here raises: the connection is gone, and every query of this server fails with it.
     objects = list(ps.end_invoke())
     errors = list(ps.streams.error)
-    warnings = [_scrub(_one_line(str(w)), settings) for w in ps.streams.warning]
+    warnings = [_scrub(_one_line(_record_text(w)), settings) for w in ps.streams.warning]
     if errors or ps.had_errors:
         return _pipeline_error(settings, query.cmdlet, errors)
     if ps.state != PSInvocationState.COMPLETED:
@@ -224,6 +224,12 @@ def _collect(settings: ConnectionSettings, query: ResolvedQuery, ps: Any) -> Que
         )
     log.debug("%s: %s: %d object(s)", settings.server, query.command_line(), len(records))
     return QueryAnswer(query, tuple(records), tuple(warnings))
+
+
+def _record_text(record: Any) -> str:
+    """A warning or information record's text (pypsrp's str() of one is "None")."""
+    message = getattr(record, "message", None)
+    return str(message) if message is not None else str(record)
 
 
 _POWERSHELL_HINT = "check the account's Exchange permissions (View-Only Configuration) and the server's event log"
