@@ -65,7 +65,7 @@ from cklauto.checks.api import (
     Table,
     Verdict,
 )
-from cklauto.checks.text import cell, plural, ps_literal, quoted, visible
+from cklauto.checks.text import cell, plural, ps_literal, visible
 from cklauto.model import Status
 
 OUTLOOK_ANYWHERE = Query("Get-OutlookAnywhere", (("Server", Placeholder.SERVER),), Scope.SERVER)
@@ -137,7 +137,7 @@ def decide(answers: Answers, settings: Settings) -> Decision:
     unknown = sum(1 for _, owner in judged if owner == "unknown")
     failing = [v for v in ours if v.ok is False]
     if failing:
-        names = ", ".join(quoted(v.subject) for v in failing)
+        names = ", ".join(visible(v.subject) for v in failing)
         noun = plural(len(ours), "Outlook Anywhere directory", "Outlook Anywhere directories")
         verb = "does" if len(failing) == 1 else "do"
         return Decision(

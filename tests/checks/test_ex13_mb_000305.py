@@ -79,7 +79,7 @@ def test_reasons_and_summary():
     )
     assert decision.summary == (
         "1 of 1 Outlook Anywhere directory of EX01 does not use NTLM for both internal and external clients: "
-        '"EX01\\\\Rpc (Default Web Site)".'
+        "EX01\\Rpc (Default Web Site)."
     )
     assert (
         decide(vdir("EX01", None, "Ntlm")).verdicts[0].reason.startswith("InternalClientAuthenticationMethod is $null")
