@@ -70,6 +70,7 @@ TABLE = [
     ("ECA issuer not approved", [DOD_SERVER, ECA], (), None, OPEN, [ECA]),
     ("stock self-signed certificates", [DOD_SERVER, AUTH, WMSVC], (), None, OPEN, [AUTH, WMSVC]),
     ("commercial CA", [COMMERCIAL], (), None, OPEN, [COMMERCIAL]),
+    # Evaluate-STIG's "Issuer -like 'CN=DoD*'" passes a certificate that merely calls itself a DoD CA.
     ("self-signed with a DoD name", [FORGED], (), None, OPEN, [FORGED]),
     (
         "full issuer name approves that CA",
