@@ -10,9 +10,13 @@ read, so a check fails closed instead of comparing display strings.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from typing import Any, Final
+
+from cryptography import x509
 
 
 class _Unlimited:
@@ -279,3 +283,285 @@ def _shown(value: Any) -> str:
     if value is None:
         return "$null"
     return f"{type(value).__name__} {value!r}"[:80]
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Diagnostic logging levels (Get-EventLogLevel)
+
+#: ``ExEventLog.EventLevel`` (exchange-objects.md §2.10): the names Exchange prints, and their numbers.
+EVENT_LEVELS: Final = {"lowest": 0, "low": 1, "medium": 3, "high": 5, "expert": 7}
+
+
+def event_level(value: Any) -> int:
+    """An ``EventLevel`` as its number: ``Lowest`` is 0, ``Low`` 1 ... ``Expert`` 7.
+
+    A level that has no name prints as its number (the Exchange 2019 STIG lists ``MSExchange OAuth\\Server - 2`` as a
+    default), so a whole number is read as that level.  ``$null`` and unknown names raise.
+    """
+    if isinstance(value, int) and not isinstance(value, bool):
+        if 0 <= value <= 255:
+            return value
+        raise ValueError(f"{_shown(value)} is not an event logging level")
+    shown = text(value)
+    if shown is None:
+        raise ValueError("the event logging level is $null")
+    key = shown.strip().lower()
+    if key in EVENT_LEVELS:
+        return EVENT_LEVELS[key]
+    if re.fullmatch(r"\d{1,3}", key) and int(key) <= 255:
+        return int(key)
+    raise ValueError(f"{_shown(value)} is not an event logging level (Lowest, Low, Medium, High or Expert)")
+
+
+def event_level_name(level: int) -> str:
+    """The name Exchange prints for ``level`` (``Lowest``), or the bare number when it has none."""
+    for name, number in EVENT_LEVELS.items():
+        if number == level:
+            return name.capitalize()
+    return str(level)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Exchange builds written in site settings
+
+
+_BUILD = re.compile(r"^\s*(?:Version\s+)?(\d{1,4})\.(\d{1,4})(?:\.|\s+\(Build\s+)(\d{1,6})\.(\d{1,6})\)?\s*$", re.I)
+
+
+def exchange_build(value: Any) -> Version:
+    """A build a person wrote (``15.0.1497.2``) or Exchange's own form (``Version 15.0 (Build 1497.2)``)."""
+    shown = text(value)
+    found = _BUILD.match(shown or "")
+    if not found or ("(" in (shown or "")) != (")" in (shown or "")):
+        raise ValueError(f"{_shown(value)} is not an Exchange build such as '15.0.1497.2'")
+    return Version(*(int(g) for g in found.groups()))
+
+
+def build_order(build: Version) -> tuple[int, int, int, int]:
+    """A key that orders builds as Exchange numbers them (major, minor, build, revision)."""
+    return (build.major, build.minor, build.build, build.revision)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Distinguished names and certificates (Get-ExchangeCertificate sends only RawData: exchange-objects.md §2.18)
+
+#: Attribute types by OID, with the short names .NET's X500DistinguishedName prints (what Exchange shows as Issuer).
+_DN_NAMES: Final = {
+    "2.5.4.3": "CN",
+    "2.5.4.4": "SN",
+    "2.5.4.5": "SERIALNUMBER",
+    "2.5.4.6": "C",
+    "2.5.4.7": "L",
+    "2.5.4.8": "S",
+    "2.5.4.9": "STREET",
+    "2.5.4.10": "O",
+    "2.5.4.11": "OU",
+    "2.5.4.12": "T",
+    "2.5.4.42": "G",
+    "2.5.4.43": "I",
+    "1.2.840.113549.1.9.1": "E",
+    "0.9.2342.19200300.100.1.25": "DC",
+    "0.9.2342.19200300.100.1.1": "UID",
+}
+_DN_TYPES: Final = {short: short for short in _DN_NAMES.values()} | {
+    "ST": "S",
+    "EMAIL": "E",
+    "EMAILADDRESS": "E",
+    "GIVENNAME": "G",
+    "SURNAME": "SN",
+    "TITLE": "T",
+    "USERID": "UID",
+}
+
+#: One attribute of a distinguished name, normalised for comparison: (short type, case-folded value).
+Attribute = tuple[str, str]
+
+
+def _dn_type(raw: str) -> str:
+    key = raw.strip().upper()
+    if key.startswith("OID."):
+        key = key[4:]
+    if re.fullmatch(r"\d+(?:\.\d+)+", key):
+        return _DN_NAMES.get(key, f"OID.{key}")
+    if key in _DN_TYPES:
+        return _DN_TYPES[key]
+    raise ValueError(f"{raw.strip()!r} is not a distinguished-name attribute type such as CN, OU, O or C")
+
+
+def _dn_value(raw: str) -> str:
+    # X.520 caseIgnoreMatch: case and runs of spaces do not matter.
+    return " ".join(raw.split()).casefold()
+
+
+def distinguished_name(value: Any) -> tuple[Attribute, ...]:
+    """A distinguished name a person wrote, in .NET (``CN=DOD SW CA-66, OU=PKI, OU=DoD, O=U.S. Government, C=US``)
+    or RFC 4514 form, as normalised attributes in the order written.
+
+    Values may be quoted (``O="Contoso, Inc."``) or escape a character with a backslash (``O=Contoso\\, Inc.``);
+    ``,`` and ``;`` separate RDNs, ``+`` joins the attributes of one RDN.  Raises ValueError on anything else.
+    """
+    shown = text(value)
+    if shown is None or not shown.strip():
+        raise ValueError("an empty distinguished name")
+    attributes: list[Attribute] = []
+    for part in _split_dn(shown):
+        name, sep, raw = part.partition("=")
+        if not sep or not name.strip():
+            raise ValueError(f"{_shown(value)}: {part.strip()!r} is not of the form TYPE=value")
+        attribute_value = _unquote_dn(raw, value)
+        if not attribute_value:
+            raise ValueError(f"{_shown(value)}: {name.strip()} has an empty value")
+        attributes.append((_dn_type(name), _dn_value(attribute_value)))
+    return tuple(attributes)
+
+
+def _split_dn(shown: str) -> list[str]:
+    parts: list[str] = []
+    current: list[str] = []
+    quoted = False
+    escaped = False
+    for ch in shown:
+        if escaped:
+            current.append("\\" + ch)
+            escaped = False
+        elif ch == "\\":
+            escaped = True
+        elif ch == '"':
+            quoted = not quoted
+            current.append(ch)
+        elif ch in ",;+" and not quoted:
+            parts.append("".join(current))
+            current = []
+        else:
+            current.append(ch)
+    if escaped or quoted:
+        raise ValueError(f"{_shown(shown)} ends inside an escape or a quoted value")
+    parts.append("".join(current))
+    return parts
+
+
+def _unquote_dn(raw: str, whole: Any) -> str:
+    value = raw.strip()
+    if value.startswith('"'):
+        if len(value) < 2 or not value.endswith('"'):
+            raise ValueError(f"{_shown(whole)}: unbalanced quotes in {value!r}")
+        value = value[1:-1].replace('""', '"')
+    # \XX (hex) and \c (a special character) escapes, as RFC 4514 writes them.
+    return re.sub(
+        r"\\([0-9A-Fa-f]{2}|.)", lambda m: chr(int(m.group(1), 16)) if len(m.group(1)) == 2 else m.group(1), value
+    ).strip()
+
+
+def name_matches(name: tuple[Attribute, ...], pattern: tuple[Attribute, ...]) -> bool:
+    """True when ``name`` holds every attribute of ``pattern`` (as often as the pattern does), in any order.
+
+    ``OU=PKI, OU=DoD, O=U.S. Government, C=US`` thus matches every DoD PKI CA, and a full issuer DN matches that CA.
+    Values are compared whole (no wildcards, no prefixes).
+    """
+    remaining = list(name)
+    for attribute in pattern:
+        if attribute not in remaining:
+            return False
+        remaining.remove(attribute)
+    return bool(pattern)
+
+
+@dataclass(frozen=True)
+class Certificate:
+    """What the STIG and an assessor read from an Exchange certificate, recovered from its DER ``RawData``."""
+
+    thumbprint: str  #: SHA-1 of the DER, upper-case hex (Exchange's Thumbprint)
+    subject: str  #: as .NET prints it: most specific RDN first, ``, `` between RDNs
+    common_name: str | None  #: the subject's (most specific) CN, as written
+    issuer: str
+    subject_attributes: tuple[Attribute, ...]  #: normalised, in the order .NET prints them
+    issuer_attributes: tuple[Attribute, ...]
+    #: Exchange's CertificateDomains: the subject's CN if it is a DNS name, then the SAN's DNS names, without repeats.
+    domains: tuple[str, ...]
+    not_before: datetime
+    not_after: datetime
+    #: Subject and issuer are the same name (RFC 5280 "self-issued"): no CA vouched for this certificate.
+    self_issued: bool
+
+
+def certificate(value: Any) -> Certificate:
+    """An ``ExchangeCertificate``'s ``RawData`` (bytes of the DER certificate) read with ``cryptography``."""
+    if isinstance(value, (bytearray, memoryview)):
+        value = bytes(value)
+    if not isinstance(value, bytes):
+        raise ValueError(f"{_shown(value)} is not a certificate's RawData (bytes)")
+    if not value:
+        raise ValueError("the certificate's RawData is empty")
+    try:
+        cert = x509.load_der_x509_certificate(value)
+        subject, issuer = cert.subject, cert.issuer
+        try:
+            san = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
+            dns_names = san.get_values_for_type(x509.DNSName)
+        except x509.ExtensionNotFound:
+            dns_names = []
+        not_before, not_after = _validity(cert)
+    except (ValueError, TypeError, x509.DuplicateExtension, x509.UnsupportedGeneralNameType) as exc:
+        raise ValueError(f"RawData is not a readable DER certificate ({exc})") from None
+    # TlsCertificateInfo.GetFQDNs (exchange-objects.md §2.18): the subject's CN when it is a DNS name, then each SAN
+    # DNS name that is one, without case-insensitive repeats.
+    common_names = [str(a.value) for a in reversed(subject.get_attributes_for_oid(x509.NameOID.COMMON_NAME))]
+    domains: list[str] = []
+    for domain in [*common_names[:1], *dns_names]:
+        if _is_dns_name(domain) and domain.casefold() not in (d.casefold() for d in domains):
+            domains.append(domain)
+    return Certificate(
+        thumbprint=hashlib.sha1(value, usedforsecurity=False).hexdigest().upper(),  # Exchange's Thumbprint is SHA-1
+        subject=_dotnet_name(subject),
+        common_name=common_names[0] if common_names else None,
+        issuer=_dotnet_name(issuer),
+        subject_attributes=_name_attributes(subject),
+        issuer_attributes=_name_attributes(issuer),
+        domains=tuple(domains),
+        not_before=not_before,
+        not_after=not_after,
+        self_issued=subject.public_bytes() == issuer.public_bytes(),
+    )
+
+
+_DNS_LABEL = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?")
+
+
+def _is_dns_name(name: str) -> bool:
+    body = name[2:] if name.startswith("*.") and len(name) > 2 else name
+    return 0 < len(body) <= 253 and all(_DNS_LABEL.fullmatch(label) for label in body.rstrip(".").split("."))
+
+
+def _validity(cert: x509.Certificate) -> tuple[datetime, datetime]:
+    if hasattr(cert, "not_valid_before_utc"):  # cryptography 42 and later
+        return cert.not_valid_before_utc, cert.not_valid_after_utc
+    return (  # pragma: no cover - cryptography 41 gives naive UTC times
+        cert.not_valid_before.replace(tzinfo=timezone.utc),
+        cert.not_valid_after.replace(tzinfo=timezone.utc),
+    )
+
+
+def _name_attributes(name: x509.Name) -> tuple[Attribute, ...]:
+    return tuple(
+        (_DN_NAMES.get(a.oid.dotted_string, f"OID.{a.oid.dotted_string}"), _dn_value(_attribute_text(a.value)))
+        for a in reversed(list(name))
+    )
+
+
+def _attribute_text(value: str | bytes) -> str:
+    return value if isinstance(value, str) else value.hex()
+
+
+def _dotnet_name(name: x509.Name) -> str:
+    # .NET lists the RDNs from the last (most specific) to the first, quoting values that hold separators.
+    rdns = []
+    for rdn in reversed(name.rdns):
+        avas = []
+        for attribute in rdn:
+            short = _DN_NAMES.get(attribute.oid.dotted_string, f"OID.{attribute.oid.dotted_string}")
+            shown = _attribute_text(attribute.value)
+            if shown != shown.strip() or any(ch in shown for ch in ',+="\n<>#;'):
+                shown = '"' + shown.replace('"', '""') + '"'
+            avas.append(f"{short}={shown}")
+        rdns.append(" + ".join(avas))
+    return ", ".join(rdns)
