@@ -14,9 +14,10 @@ import hashlib
 import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
-from cryptography import x509
+if TYPE_CHECKING:  # cryptography is heavy: imported only when a certificate is read
+    from cryptography import x509
 
 
 class _Unlimited:
@@ -492,6 +493,8 @@ def certificate(value: Any) -> Certificate:
         raise ValueError(f"{_shown(value)} is not a certificate's RawData (bytes)")
     if not value:
         raise ValueError("the certificate's RawData is empty")
+    from cryptography import x509
+
     try:
         cert = x509.load_der_x509_certificate(value)
         subject, issuer = cert.subject, cert.issuer

@@ -342,9 +342,12 @@ class Engine:
             )
         objects = [dict(o) for o in behavior.objects_for(spec.name)]
         server = named.get("server")
-        if server is not None:
-            if not spec.server_property:
-                raise _Terminating(_binding_error(spec.name, "Server"))
+        if server is not None and not spec.server_property:
+            # Nothing on these objects names their server (certificates, event log categories): a host's table holds
+            # only its own, so -Server only has to name this host.
+            if not _same_server(behavior.name, str(server)):
+                raise _Terminating(_not_found(spec.name, str(server)))
+        elif server is not None and spec.server_property:
             wanted = str(server)
             known = {behavior.name, *(str(o.get(spec.server_property) or "") for o in objects)}
             if not any(_same_server(k, wanted) for k in known if k):

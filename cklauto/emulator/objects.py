@@ -62,5 +62,8 @@ def to_psobject(
             "Name": identity.rsplit("\\", 1)[-1],
             "DistinguishedName": f"CN={identity},CN=Configuration",
         }
-    shown = values.get("Name") if isinstance(values.get("Name"), str) else values.get("Identity")
+    if "$tostring" in values:
+        shown = values.pop("$tostring")
+    else:
+        shown = values.get("Name") if isinstance(values.get("Name"), str) else values.get("Identity")
     return nested(list(type_names), str(shown) if isinstance(shown, str) else None, values)

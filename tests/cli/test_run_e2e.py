@@ -75,6 +75,8 @@ def test_ntlm_with_message_encryption_over_http(tmp_path: Path, copy_of) -> None
             [
                 "run",
                 str(path),
+                "--rule",
+                "EX13-MB-000120",
                 "--domain",
                 DOMAIN,
                 "--server",
