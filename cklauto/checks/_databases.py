@@ -16,11 +16,14 @@ for the STIG's "If public folders are not used, this check is not applicable" is
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from cklauto.checks import values
 from cklauto.checks._objects import conclude, object_name, read, shown, shown_size, sort_key
 from cklauto.checks.api import (
     Answers,
+    Check,
+    Decide,
     Decision,
     Placeholder,
     Query,
@@ -54,6 +57,8 @@ PUBLIC_FOLDERS_USED = SiteSetting(
 
 #: (record, Name, Identity) -> the verdict for one database.
 Judge = Callable[[Record, str, str], Verdict]
+#: The site settings -> how to judge one database, and what a compliant one has ("MountAtStartup set to True").
+JudgeFor = Callable[[Settings], tuple[Judge, str]]
 
 
 def mailbox_reads(prop: str) -> tuple[Read, ...]:
@@ -193,12 +198,7 @@ def _public_folders_used(settings: Settings) -> bool | None:
 
 
 def decide_public_folder_databases(
-    answers: Answers,
-    settings: Settings,
-    *,
-    judge: Judge,
-    requirement: str,
-    needs: SiteSetting | None = None,
+    answers: Answers, settings: Settings, *, judge_for: JudgeFor, needs: SiteSetting | None = None
 ) -> Decision:
     """Judge every public folder database of the organisation, or say why there is nothing to judge.
 
@@ -245,6 +245,7 @@ def decide_public_folder_databases(
             f"setting {needs.name}: {needs.help}",
             notes=tuple(notes),
         )
+    judge, requirement = judge_for(settings)
     verdicts = []
     for record in records:
         name, identity = object_name(record, PUBLIC_FOLDER_DATABASE)
@@ -252,3 +253,71 @@ def decide_public_folder_databases(
     return conclude(
         verdicts, noun=PUBLIC_FOLDER_DATABASE, nouns=PUBLIC_FOLDER_DATABASE + "s", requirement=requirement, notes=notes
     )
+
+
+def _database_check(
+    *,
+    query: Query,
+    reads: tuple[Read, ...],
+    prop: str,
+    decide: Decide,
+    settings: tuple[SiteSetting, ...],
+    **declared: Any,
+) -> Check:
+    def tabulate(answers: Answers) -> list[Table]:
+        return database_table(answers[query], prop)
+
+    return Check(reads=reads, decide=decide, tabulate=tabulate, settings=settings, **declared)
+
+
+def _fixed(judge: Judge, requirement: str) -> JudgeFor:
+    return lambda _site: (judge, requirement)
+
+
+def mailbox_database_check(
+    *, prop: str, judge_for: JudgeFor, settings: tuple[SiteSetting, ...] = (), **declared: Any
+) -> Check:
+    """A rule that judges one setting of each mailbox database with a copy on the server.
+
+    ``declared`` are the :class:`Check` fields that only describe the rule (ids, title, severity, stig_command,
+    summary).
+    """
+
+    def decide(answers: Answers, site: Settings) -> Decision:
+        judge, requirement = judge_for(site)
+        return decide_mailbox_databases(answers, judge=judge, requirement=requirement)
+
+    reads = mailbox_reads(prop)
+    return _database_check(
+        query=MAILBOX_DATABASES, reads=reads, prop=prop, decide=decide, settings=settings, **declared
+    )
+
+
+def boolean_mailbox_check(*, prop: str, expected: bool, **declared: Any) -> Check:
+    """A rule that wants one True/False setting of each mailbox database to be ``expected``."""
+    judge = boolean_judge(MAILBOX_DATABASE, "Set-MailboxDatabase", prop, expected)
+    return mailbox_database_check(prop=prop, judge_for=_fixed(judge, f"{prop} set to {expected}"), **declared)
+
+
+def public_folder_database_check(
+    *, prop: str, judge_for: JudgeFor, needs: SiteSetting | None = None, **declared: Any
+) -> Check:
+    """A rule that judges one setting of each public folder database of the organisation.
+
+    ``needs`` is a site setting required only when there are databases to judge (``judge_for`` may then read it).
+    """
+
+    def decide(answers: Answers, site: Settings) -> Decision:
+        return decide_public_folder_databases(answers, site, judge_for=judge_for, needs=needs)
+
+    settings = (PUBLIC_FOLDERS_USED,) if needs is None else (needs, PUBLIC_FOLDERS_USED)
+    reads = public_folder_reads(prop)
+    return _database_check(
+        query=PUBLIC_FOLDER_DATABASES, reads=reads, prop=prop, decide=decide, settings=settings, **declared
+    )
+
+
+def boolean_public_folder_check(*, prop: str, expected: bool, **declared: Any) -> Check:
+    """A rule that wants one True/False setting of each public folder database to be ``expected``."""
+    judge = boolean_judge(PUBLIC_FOLDER_DATABASE, "Set-PublicFolderDatabase", prop, expected)
+    return public_folder_database_check(prop=prop, judge_for=_fixed(judge, f"{prop} set to {expected}"), **declared)

@@ -37,31 +37,12 @@ How cklauto decides (``decide``):
 
 from __future__ import annotations
 
-from cklauto.checks._databases import (
-    MAILBOX_DATABASE,
-    MAILBOX_DATABASES,
-    boolean_judge,
-    database_table,
-    decide_mailbox_databases,
-    mailbox_reads,
-)
-from cklauto.checks.api import Answers, Check, Decision, RuleIds, Settings, Table
+from cklauto.checks._databases import boolean_mailbox_check
+from cklauto.checks.api import RuleIds
 
-PROPERTY = "CircularLoggingEnabled"
 STIG_COMMAND = "Get-MailboxDatabase | Select Name, Identity, CircularLoggingEnabled"
-_JUDGE = boolean_judge(MAILBOX_DATABASE, "Set-MailboxDatabase", PROPERTY, expected=False)
 
-
-def decide(answers: Answers, settings: Settings) -> Decision:
-    """Decide EX13-MB-000035 for this server's mailbox databases."""
-    return decide_mailbox_databases(answers, judge=_JUDGE, requirement=f"{PROPERTY} set to False")
-
-
-def tabulate(answers: Answers) -> list[Table]:
-    return database_table(answers[MAILBOX_DATABASES], PROPERTY)
-
-
-CHECK = Check(
+CHECK = boolean_mailbox_check(
     ids=RuleIds(
         stig_id="EX13-MB-000035",
         group_id="V-207273",
@@ -70,9 +51,10 @@ CHECK = Check(
     ),
     title="Exchange Circular Logging must be disabled.",
     severity="low",
-    reads=mailbox_reads(PROPERTY),
     stig_command=STIG_COMMAND,
-    decide=decide,
-    tabulate=tabulate,
+    prop="CircularLoggingEnabled",
+    expected=False,
     summary="every mailbox database with a copy on the server has CircularLoggingEnabled False",
 )
+decide = CHECK.decide
+tabulate = CHECK.tabulate

@@ -52,6 +52,20 @@ SITE_SETTINGS = {"prohibit_send_quota": "2 GB", "issue_warning_quota": "1945 MB"
 INSTALL_PATH = "C:\\Program Files\\Microsoft\\Exchange Server\\V15\\Mailbox"
 
 
+def database_defaults(name: str, folder: str) -> dict[str, Any]:
+    """What every Exchange database (mailbox or public folder) carries, at a new database's defaults (Database.cs)."""
+    return {
+        "EdbFilePath": f"{folder}\\{name}.edb",
+        "LogFolderPath": folder,
+        "CircularLoggingEnabled": False,
+        "RetainDeletedItemsUntilBackup": False,
+        "AllowFileRestore": False,
+        "MountAtStartup": True,
+        "DeletedItemRetention": "14.00:00:00",
+        "Recovery": False,
+    }
+
+
 def mailbox_database(name: str, servers: list[str], **overrides: Any) -> dict[str, Any]:
     """One mailbox database as Exchange 2013 sends it, with a new database's defaults; ``servers[0]`` is active."""
     folder = f"{INSTALL_PATH}\\{name}"
@@ -61,22 +75,15 @@ def mailbox_database(name: str, servers: list[str], **overrides: Any) -> dict[st
         "Server": servers[0] if servers else None,
         "Servers": list(servers),
         "MasterServerOrAvailabilityGroup": servers[0] if len(servers) == 1 else "DAG01",
-        "EdbFilePath": f"{folder}\\{name}.edb",
-        "LogFolderPath": folder,
-        "CircularLoggingEnabled": False,
-        "RetainDeletedItemsUntilBackup": False,
-        "AllowFileRestore": False,
-        "MountAtStartup": True,
+        **database_defaults(name, folder),
         "ProhibitSendReceiveQuota": "2.3 GB (2,469,396,480 bytes)",
         "ProhibitSendQuota": "2 GB (2,147,483,648 bytes)",
         "IssueWarningQuota": "1.899 GB (2,039,480,320 bytes)",
         "RecoverableItemsQuota": "30 GB (32,212,254,720 bytes)",
         "RecoverableItemsWarningQuota": "20 GB (21,474,836,480 bytes)",
-        "DeletedItemRetention": "14.00:00:00",
         "MailboxRetention": "30.00:00:00",
         "IsMailboxDatabase": True,
         "IsPublicFolderDatabase": False,
-        "Recovery": False,
         "AdminDisplayVersion": "Version 15.0 (Build 1497.2)",
         "ExchangeVersion": "0.10 (14.0.100.0)",
         "Mounted": None,
