@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 from cklauto.checks import values
-from cklauto.checks.api import Decision, Record, Verdict
+from cklauto.checks.api import Decision, Record, Settings, Verdict
 from cklauto.checks.text import quoted, visible
 from cklauto.model import Status
 
@@ -57,6 +57,25 @@ def shown(raw: Any) -> str:
 def shown_size(raw: Any, value: int | values._Unlimited) -> str:
     """A size as Exchange shows it; a bare byte count (evidence that kept the number) is shown in Exchange's form."""
     return values.format_size(value) if isinstance(raw, int) and not isinstance(raw, bool) else shown(raw)
+
+
+def size_setting(settings: Settings, name: str) -> int | values._Unlimited | None:
+    """A BYTES site setting as bytes or ``UNLIMITED`` (None when not set), whether or not the runner converted it."""
+    value = settings.get(name)
+    if value is None or value is values.UNLIMITED:
+        return value
+    try:
+        return values.parse_size_setting(value)
+    except ValueError as exc:
+        raise ValueError(f"site setting {name}: {exc}") from None
+
+
+def required_size_setting(settings: Settings, name: str) -> int | values._Unlimited:
+    """A BYTES site setting the rule cannot be decided without (the runner leaves the rule alone when it is unset)."""
+    value = size_setting(settings, name)
+    if value is None:
+        raise ValueError(f"site setting {name} is not set")
+    return value
 
 
 def conclude(
