@@ -74,6 +74,10 @@ class FixedTransportSettingSuite(TransportConfigSuite):
     fix: ClassVar[str]
     expected_text: ClassVar[str]
 
+    def as_setting(self, raw: Any) -> Any:
+        """A raw value as the site file would give the accepted alternate."""
+        return raw
+
     def test_findings(self):
         for raw, found in self.bad:
             decision = self.decide(self.config(raw))
@@ -86,7 +90,7 @@ class FixedTransportSettingSuite(TransportConfigSuite):
 
     def test_edsp_accepted_alternate(self):
         raw, found = self.bad[0]
-        decision = self.decide(self.config(raw), **{self.accepted: raw})
+        decision = self.decide(self.config(raw), **{self.accepted: self.as_setting(raw)})
         assert decision.status is NAF
         assert decision.verdicts[0].reason == (
             f"{self.prop} is {found}, the alternate value the EDSP accepts with signoff and risk acceptance "
@@ -95,14 +99,14 @@ class FixedTransportSettingSuite(TransportConfigSuite):
 
     def test_another_value_than_the_accepted_one_is_still_open(self):
         raw, other = self.bad[0][0], self.bad[1][0]
-        decision = self.decide(self.config(raw), **{self.accepted: other})
+        decision = self.decide(self.config(raw), **{self.accepted: self.as_setting(other)})
         assert decision.status is OPEN
         assert "(or the EDSP-accepted " in decision.verdicts[0].reason
 
     def test_the_stig_value_passes_whatever_the_edsp_accepts(self):
-        assert self.decide(self.config(), **{self.accepted: self.bad[0][0]}).status is NAF
+        assert self.decide(self.config(), **{self.accepted: self.as_setting(self.bad[0][0])}).status is NAF
 
-    @pytest.mark.parametrize("value", [None, [], "", "lots", True, ["10"], -1])
+    @pytest.mark.parametrize("value", [None, [], "", "lots", True, ["10"]])
     def test_unreadable_or_null_value_raises(self, value):
         obj = self.config()
         obj[self.prop] = value
