@@ -19,7 +19,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from cklauto.checks import values
-from cklauto.checks._objects import conclude, object_name, read, shown, shown_size, sort_key
+from cklauto.checks._objects import conclude, flag_setting, object_name, read, shown, shown_size, sort_key
 from cklauto.checks.api import (
     Answers,
     Check,
@@ -190,13 +190,6 @@ def decide_mailbox_databases(answers: Answers, *, judge: Judge, requirement: str
     )
 
 
-def _public_folders_used(settings: Settings) -> bool | None:
-    used = settings.get(PUBLIC_FOLDERS_USED.name)
-    if used is not None and not isinstance(used, bool):
-        raise ValueError(f"site setting {PUBLIC_FOLDERS_USED.name} must be true or false")
-    return used
-
-
 def decide_public_folder_databases(
     answers: Answers, settings: Settings, *, judge_for: JudgeFor, needs: SiteSetting | None = None
 ) -> Decision:
@@ -208,7 +201,7 @@ def decide_public_folder_databases(
     a person decides.  When databases exist they are judged, whatever the setting says.  ``needs`` is a site setting
     required only when there are databases to judge.
     """
-    used = _public_folders_used(settings)
+    used = flag_setting(settings, PUBLIC_FOLDERS_USED.name)
     records = sorted(answers[PUBLIC_FOLDER_DATABASES], key=sort_key)
     empty_note = "Get-PublicFolderDatabase completed without error and returned no public folder database."
     if not records:

@@ -59,6 +59,14 @@ def shown_size(raw: Any, value: int | values._Unlimited) -> str:
     return values.format_size(value) if isinstance(raw, int) and not isinstance(raw, bool) else shown(raw)
 
 
+def flag_setting(settings: Settings, name: str) -> bool | None:
+    """A BOOLEAN site setting: True, False, or None when not set."""
+    value = settings.get(name)
+    if value is not None and not isinstance(value, bool):
+        raise ValueError(f"site setting {name} must be true or false")
+    return value
+
+
 def size_setting(settings: Settings, name: str) -> int | values._Unlimited | None:
     """A BYTES site setting as bytes or ``UNLIMITED`` (None when not set), whether or not the runner converted it."""
     value = settings.get(name)

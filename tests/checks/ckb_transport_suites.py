@@ -51,10 +51,9 @@ class TransportConfigSuite:
         with pytest.raises(ValueError, match="returned 2 objects"):
             self.decide(self.config(), self.config())
 
-    @pytest.mark.parametrize("missing", ["prop", "Name", "Identity"])
-    def test_missing_property_raises(self, missing):
+    def test_missing_property_raises(self):
         with pytest.raises(MissingProperty):
-            self.decide(without(self.config(), self.prop if missing == "prop" else missing))
+            self.decide(without(self.config(), self.prop))
 
     def test_declaration(self):
         check = self.module.CHECK
@@ -118,6 +117,11 @@ class FixedTransportSettingSuite(TransportConfigSuite):
         assert isinstance(table, Table)
         assert table.headers == ("Name", "Identity", self.prop)
         assert table.rows == (("Transport Settings", "Transport Settings", str(self.good)),)
+
+    @pytest.mark.parametrize("missing", ["Name", "Identity"])
+    def test_missing_name_or_identity_raises(self, missing):
+        with pytest.raises(MissingProperty):
+            self.decide(without(self.config(), missing))
 
     def test_accepted_setting_is_declared_optional(self):
         (setting,) = self.module.CHECK.settings
