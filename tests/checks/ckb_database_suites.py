@@ -202,6 +202,10 @@ class PublicFolderSettingSuite:
         objects = [self.db("b", self.bad), self.db("A", self.good), self.db("c", self.bad)]
         assert self.decide(*objects) == self.decide(*reversed(objects))
 
+    def test_the_coexistence_sample_database_is_open(self):
+        (legacy,) = pfdb.sample_objects("EX01", compliant=False)["Get-PublicFolderDatabase"]
+        assert self.decide(legacy).status is OPEN
+
     def test_tabulate(self):
         (table,) = self.module.tabulate(self.answers_of(self.db("PF2", self.bad), self.db("PF1", self.good)))
         assert table.headers == ("Name", "Identity", self.prop)
@@ -212,3 +216,38 @@ class PublicFolderSettingSuite:
         assert [q.command_line() for q in check.queries] == ["Get-PublicFolderDatabase"]
         assert check.reads[0].properties == ("Name", "Identity", self.prop)
         assert "public_folders_used" in [s.name for s in check.settings]
+
+
+class _BooleanVerdicts:
+    """The verdicts, fix and summary of a True/False database setting (mixed into the two suites below)."""
+
+    prop: ClassVar[str]
+    good: ClassVar[bool]
+    bad: ClassVar[bool]
+    kind: ClassVar[str]  # "mailbox database" / "public folder database"
+    set_cmdlet: ClassVar[str]
+
+    def test_reasons_fix_and_summary(self):
+        decision = self.decide(self.db("D2", self.bad), self.db("D1", self.good))
+        assert [(v.subject, v.ok, v.reason) for v in decision.verdicts] == [
+            ("D1", True, f"{self.prop} is {self.good}"),
+            ("D2", False, f"{self.prop} is {self.bad}; expected {self.good}"),
+        ]
+        argument = "$true" if self.good else "$false"
+        assert decision.failing[0].fix == f"{self.set_cmdlet} -Identity 'D2' -{self.prop} {argument}"
+        assert decision.summary == f'1 of 2 {self.kind}s does not have {self.prop} set to {self.good}: "D2".'
+
+    @pytest.mark.parametrize("value", [0, 1, "yes", "$false"])
+    def test_only_true_and_false_are_booleans(self, value):
+        with pytest.raises(ValueError, match="is not True or False"):
+            self.decide(self.db("D1", value))
+
+
+class MailboxBooleanSuite(_BooleanVerdicts, MailboxSettingSuite):
+    kind = "mailbox database"
+    set_cmdlet = "Set-MailboxDatabase"
+
+
+class PublicFolderBooleanSuite(_BooleanVerdicts, PublicFolderSettingSuite):
+    kind = "public folder database"
+    set_cmdlet = "Set-PublicFolderDatabase"

@@ -3,34 +3,15 @@
 from __future__ import annotations
 
 from cklauto.checks import ex13_mb_000125 as module
-from cklauto.emulator.catalog import public_folder_database as pfdb
-from tests.checks.ckb_database_suites import OPEN, PublicFolderSettingSuite
+from tests.checks.ckb_database_suites import PublicFolderBooleanSuite
 from tests.checks.ckb_support import assert_matches_stig
 
 
-class TestRule(PublicFolderSettingSuite):
+class TestRule(PublicFolderBooleanSuite):
     module = module
     prop = "RetainDeletedItemsUntilBackup"
     good = True
     bad = False
-
-    def test_reasons_and_fix(self):
-        decision = self.decide(self.db("PF2", False), self.db("PF1", True))
-        assert [(v.subject, v.ok, v.reason) for v in decision.verdicts] == [
-            ("PF1", True, "RetainDeletedItemsUntilBackup is True"),
-            ("PF2", False, "RetainDeletedItemsUntilBackup is False; expected True"),
-        ]
-        assert (
-            decision.failing[0].fix == "Set-PublicFolderDatabase -Identity 'PF2' -RetainDeletedItemsUntilBackup $true"
-        )
-        assert (
-            decision.summary
-            == '1 of 2 public folder databases does not have RetainDeletedItemsUntilBackup set to True: "PF2".'
-        )
-
-    def test_the_coexistence_sample_database_is_open(self):
-        (legacy,) = pfdb.sample_objects("EX01", compliant=False)["Get-PublicFolderDatabase"]
-        assert self.decide(legacy).status is OPEN
 
     def test_ids_and_stig_text(self):
         assert_matches_stig(

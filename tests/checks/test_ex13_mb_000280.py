@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from cklauto.checks import ex13_mb_000280 as module
-from cklauto.emulator.catalog import public_folder_database as pfdb
 from tests.checks.ckb_database_suites import NA, NAF, NR, OPEN, PublicFolderSettingSuite
 from tests.checks.ckb_support import assert_matches_stig
 
@@ -53,10 +52,6 @@ class TestRule(PublicFolderSettingSuite):
     def test_an_unlimited_site_value_is_refused(self):
         with pytest.raises(ValueError, match="requires the quota to be limited"):
             self.decide(self.db("PF1", "Unlimited"), prohibit_post_quota="Unlimited")
-
-    def test_the_coexistence_sample(self):
-        (legacy,) = pfdb.sample_objects("EX01", compliant=False)["Get-PublicFolderDatabase"]
-        assert self.decide(legacy).status is OPEN
 
     def test_site_value_spellings(self):
         for site in ("2 GB", "2048 MB", 2_147_483_648):
