@@ -33,8 +33,8 @@ class MailboxSettingSuite:
     def db(self, name: str, value: Any, servers: tuple[str, ...] = ("EX01",), **more: Any) -> dict[str, Any]:
         return mdb.mailbox_database(name, list(servers), **{self.prop: value}, **more)
 
-    def answers_of(self, *objects: dict[str, Any], server: str = "EX01") -> Answers:
-        return answers(self.module.CHECK.queries[0], objects, mdb.TYPE_NAMES, server=server)
+    def answers_of(self, *objects: dict[str, Any], server: str = "EX01", release: str = "V2R3") -> Answers:
+        return answers(self.module.CHECK.queries[0], objects, mdb.TYPE_NAMES, server=server, release=release)
 
     def decide(self, *objects: dict[str, Any], server: str = "EX01", **settings: Any) -> Decision:
         found = self.answers_of(*objects, server=server)
@@ -45,6 +45,18 @@ class MailboxSettingSuite:
         assert decision.status is NAF
         assert decision.summary.startswith("2 of 2 mailbox databases have ")
         assert all(v.ok for v in decision.verdicts)
+
+    def test_property_names_in_any_case(self):
+        # PowerShell's names are case-insensitive; an evidence file may spell them otherwise.
+        obj = {k.lower(): v for k, v in self.db("DB01", self.bad).items()}
+        assert self.decide(obj).status is OPEN
+
+    def test_every_release_decides_alike(self):
+        # The check text is the same in V2R1, V2R2 and V2R3 (and the V1 legacy IDs name the same rule).
+        objects = (self.db("DB01", self.good), self.db("DB02", self.bad))
+        site = Settings(self.settings)
+        decisions = {self.module.decide(self.answers_of(*objects, release=r), site) for r in ("V2R1", "V2R2", "V2R3")}
+        assert len(decisions) == 1
 
     def test_one_finding_among_compliant_ones(self):
         # Evaluate-STIG Get-V228390 compares the whole list inside its loop, so one compliant object passes all:

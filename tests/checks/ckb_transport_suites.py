@@ -42,6 +42,10 @@ class TransportConfigSuite:
         assert decision.status is NAF
         assert any("organisation's transport configuration" in n for n in decision.notes)
 
+    def test_property_names_in_any_case(self):
+        obj = {k.upper(): v for k, v in self.config().items()}
+        assert self.decide(obj).status is NAF
+
     def test_empty_answer_is_not_a_pass(self):
         decision = self.decide()
         assert decision.status is NR
