@@ -11,7 +11,9 @@ read, so a check fails closed instead of comparing display strings.
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any, Final
@@ -568,3 +570,161 @@ def _dotnet_name(name: x509.Name) -> str:
             avas.append(f"{short}={shown}")
         rdns.append(" + ".join(avas))
     return ", ".join(rdns)
+def size_argument(value: int | _Unlimited) -> str:
+    """A size as a Set- cmdlet argument that means exactly these bytes: ``Unlimited``, ``2GB``, ``2355MB`` or bytes.
+
+    Exchange parses a bare number as bytes and ``<n>KB|MB|GB|TB`` in binary units (ByteQuantifiedSize.Parse), so the
+    largest unit that divides the value exactly keeps the fix command short without rounding it.
+    """
+    if value is UNLIMITED:
+        return "Unlimited"
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        raise ValueError(f"{_shown(value)} is not a size")
+    for unit in ("TB", "GB", "MB", "KB"):
+        scale = _UNITS[unit]
+        if value and value % scale == 0:
+            return f"{value // scale}{unit}"
+    return str(value)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# IP addresses and ranges (InternalSMTPServers, RemoteIPRanges): Exchange's IPRange and the site's address lists
+
+Address = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+
+@dataclass(frozen=True)
+class AddressRange:
+    """A contiguous block of IP addresses of one family, ``first`` to ``last`` inclusive.
+
+    Exchange's ``IPRange`` is exactly this (a lower and an upper bound); its four text forms (single address, CIDR,
+    ``lo-hi`` and ``address(netmask)``) are only ways of writing the bounds, so ranges compare by their bounds.
+    """
+
+    first: Address
+    last: Address
+
+    def __post_init__(self) -> None:
+        if self.first.version != self.last.version:
+            raise ValueError(f"{self.first}-{self.last} mixes IPv4 and IPv6")
+        if int(self.first) > int(self.last):
+            raise ValueError(f"{self.first}-{self.last} ends before it starts")
+
+    @property
+    def version(self) -> int:
+        return self.first.version
+
+    @property
+    def sort_key(self) -> tuple[int, int, int]:
+        return (self.version, int(self.first), int(self.last))
+
+    def covers(self, other: AddressRange) -> bool:
+        """True when every address of ``other`` is in this range."""
+        return (
+            self.version == other.version and int(self.first) <= int(other.first) and int(other.last) <= int(self.last)
+        )
+
+    def __str__(self) -> str:
+        if self.first == self.last:
+            return str(self.first)
+        blocks = list(ipaddress.summarize_address_range(self.first, self.last))
+        if len(blocks) == 1:
+            return str(blocks[0])
+        return f"{self.first}-{self.last}"
+
+
+def ip_range(value: Any) -> AddressRange:
+    """One IP range: Exchange's ``IPRange`` text, or an address or network from the site settings.
+
+    Exchange writes ``10.0.0.5``, ``10.0.0.0/24``, ``10.0.0.1-10.0.0.9`` or ``10.0.0.0(255.255.255.0)`` (IPv6 alike,
+    ``IPRange.ToString``); a CIDR or netmask whose address has host bits set covers its whole network, as Exchange
+    reads it.  Zone indexes (``fe80::1%4``) and non-contiguous masks are refused.
+    """
+    if isinstance(value, (ipaddress.IPv4Address, ipaddress.IPv6Address)):
+        return AddressRange(value, value)
+    if isinstance(value, (ipaddress.IPv4Network, ipaddress.IPv6Network)):
+        return AddressRange(value.network_address, value.broadcast_address)
+    if not isinstance(value, str):
+        raise ValueError(f"{_shown(value)} is not an IP address or range")
+    shown = value.strip()
+    if not shown:
+        raise ValueError("an empty IP range")
+    if "%" in shown:
+        raise ValueError(f"{_shown(value)}: zone indexes (%) are not IP ranges")
+    cut = min((i for i in (shown.find("-"), shown.find("/"), shown.find("(")) if i > 0), default=-1)
+    try:
+        if cut < 0:
+            address = _address(shown)
+            return AddressRange(address, address)
+        head, kind, tail = shown[:cut], shown[cut], shown[cut + 1 :]
+        if kind == "-":
+            return AddressRange(_address(head), _address(tail))
+        if kind == "/":
+            if not re.fullmatch(r"\s*\d{1,3}\s*", tail):
+                raise ValueError(f"{tail.strip()!r} is not a prefix length")
+            network = ipaddress.ip_network(f"{head.strip()}/{int(tail)}", strict=False)
+            return AddressRange(network.network_address, network.broadcast_address)
+        if not tail.endswith(")"):
+            raise ValueError("a netmask must be written in parentheses, as in 10.0.0.0(255.255.255.0)")
+        return _netmask_range(_address(head), _address(tail[:-1]))
+    except ValueError as exc:
+        raise ValueError(f"{_shown(value)} is not an IP address or range: {exc}") from None
+
+
+def _address(text: str) -> Address:
+    return ipaddress.ip_address(text.strip())
+
+
+def _netmask_range(address: Address, mask: Address) -> AddressRange:
+    if address.version != mask.version:
+        raise ValueError("the address and its netmask are of different IP versions")
+    bits = address.max_prefixlen
+    host = ~int(mask) & ((1 << bits) - 1)
+    if host & (host + 1):
+        raise ValueError(f"{mask} is not a contiguous netmask")
+    first = int(address) & ~host & ((1 << bits) - 1)
+    cls = type(address)
+    return AddressRange(cls(first), cls(first | host))
+
+
+def ip_ranges(value: Any) -> list[AddressRange]:
+    """A multi-valued IPRange property (or the site's address list) as ranges; ``None`` is empty."""
+    ranges = []
+    for item in items(value):
+        if item is None:
+            raise ValueError("a list holding $null")
+        ranges.append(ip_range(item))
+    return ranges
+
+
+def merge_ranges(ranges: Iterable[AddressRange]) -> list[AddressRange]:
+    """The same addresses as the fewest ranges: overlapping or adjacent ranges joined, sorted, IPv4 first."""
+    merged: list[AddressRange] = []
+    for current in sorted(ranges, key=lambda r: r.sort_key):
+        if merged and merged[-1].version == current.version and int(current.first) <= int(merged[-1].last) + 1:
+            if int(current.last) > int(merged[-1].last):
+                merged[-1] = AddressRange(merged[-1].first, current.last)
+            continue
+        merged.append(current)
+    return merged
+
+
+def uncovered(ranges: Iterable[AddressRange], by: Iterable[AddressRange]) -> list[AddressRange]:
+    """The addresses of ``ranges`` that no range of ``by`` holds, as merged ranges (empty: all are covered)."""
+    cover = merge_ranges(by)
+    left: list[AddressRange] = []
+    for wanted in merge_ranges(ranges):
+        start = int(wanted.first)
+        end = int(wanted.last)
+        cls = type(wanted.first)
+        for block in cover:
+            if block.version != wanted.version or int(block.last) < start or int(block.first) > end:
+                continue
+            if int(block.first) > start:
+                left.append(AddressRange(cls(start), cls(int(block.first) - 1)))
+            start = int(block.last) + 1
+            if start > end:
+                break
+        if start <= end:
+            left.append(AddressRange(cls(start), cls(end)))
+    return left
