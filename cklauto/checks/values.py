@@ -279,3 +279,21 @@ def _shown(value: Any) -> str:
     if value is None:
         return "$null"
     return f"{type(value).__name__} {value!r}"[:80]
+
+
+def name_matches(pattern: str, name: str | None) -> bool:
+    """Whether a site-setting entry (``Default Frontend EX01``, ``EX01\\Relay``, ``Default Frontend *``) names ``name``.
+
+    Exchange names compare without regard to case or surrounding whitespace.  ``*`` in the entry stands for any
+    text (so one entry can name the same connector on every server); no other character is special.
+    """
+    if name is None:
+        return False
+    wanted = pattern.strip().casefold()
+    actual = name.strip().casefold()
+    if not wanted:
+        return False
+    if "*" not in wanted:
+        return wanted == actual
+    regex = ".*".join(re.escape(part) for part in wanted.split("*"))
+    return re.fullmatch(regex, actual, re.DOTALL) is not None
