@@ -47,7 +47,7 @@ How cklauto decides (``decide``):
 from __future__ import annotations
 
 from cklauto.checks import _receive_connectors as rc
-from cklauto.checks import values
+from cklauto.checks._judging import require_bool
 from cklauto.checks.api import Answers, Check, Decision, Read, RuleIds, Settings, Table, Verdict
 
 STIG_COMMAND = "Get-ReceiveConnector | Select Name, Identity, DomainSecureEnabled"
@@ -56,15 +56,7 @@ COLUMNS = ("Name", "Identity", "DomainSecureEnabled")
 
 
 def _judge(connector: rc.Connector) -> Verdict:
-    enabled = values.boolean(connector.value("DomainSecureEnabled"))
-    if enabled:
-        return Verdict(connector.name, True, "DomainSecureEnabled is True")
-    return Verdict(
-        connector.name,
-        False,
-        "DomainSecureEnabled is False; expected True",
-        connector.fix("-DomainSecureEnabled $true"),
-    )
+    return require_bool(connector, "DomainSecureEnabled", True)
 
 
 def decide(answers: Answers, settings: Settings) -> Decision:
