@@ -19,6 +19,10 @@ NAF, OPEN, NR = Status.NOT_A_FINDING, Status.OPEN, Status.NOT_REVIEWED
 # module: (compliant overrides, non-compliant overrides)
 CASES = {
     "ex13_mb_000020": ({"ConnectivityLogEnabled": True}, {"ConnectivityLogEnabled": False}),
+    "ex13_mb_000040": (
+        {"MessageTrackingLogSubjectLoggingEnabled": False},
+        {"MessageTrackingLogSubjectLoggingEnabled": True},
+    ),
 }
 
 
