@@ -23,6 +23,7 @@ CASES = {
         {"MessageTrackingLogSubjectLoggingEnabled": False},
         {"MessageTrackingLogSubjectLoggingEnabled": True},
     ),
+    "ex13_mb_000045": ({"MessageTrackingLogEnabled": True}, {"MessageTrackingLogEnabled": False}),
 }
 
 
