@@ -22,11 +22,9 @@ TS_TYPES = ts_catalog.CMDLETS[0].type_names
 
 def connectors(server: str = SERVER, *, hardened: bool = True) -> list[dict[str, Any]]:
     """The five connectors setup creates on ``server``; ``hardened`` applies the STIG's values."""
-    found = rc_catalog.default_receive_connectors(server)
     if hardened:
-        for connector in found:
-            connector.update(rc_catalog.HARDENED)
-    return found
+        return rc_catalog.hardened_receive_connectors(server)
+    return rc_catalog.default_receive_connectors(server)
 
 
 def connector(name: str = "Default", server: str = SERVER, **overrides: Any) -> dict[str, Any]:

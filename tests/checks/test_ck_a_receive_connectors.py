@@ -22,6 +22,7 @@ CASES = {
     "ex13_mb_000115": ({"DomainSecureEnabled": True}, {"DomainSecureEnabled": False}),
     "ex13_mb_000180": ({"MaxRecipientsPerMessage": 5000}, {"MaxRecipientsPerMessage": 200}),
     "ex13_mb_000190": ({"MaxHopCount": 60}, {"MaxHopCount": 30}),
+    "ex13_mb_000235": ({"PermissionGroups": "ExchangeServers"}, {"PermissionGroups": "AnonymousUsers"}),
     "ex13_mb_000275": ({"ConnectionTimeout": "00:10:00"}, {"ConnectionTimeout": "00:05:00"}),
     "ex13_mb_000325": ({"Banner": "220 SMTP Server Ready"}, {"Banner": ""}),
 }

@@ -163,15 +163,21 @@ def default_receive_connectors(server: str) -> list[dict[str, Any]]:
     ]
 
 
-def sample_objects(server: str, *, compliant: bool = True) -> dict[str, list[dict[str, Any]]]:
+def hardened_receive_connectors(server: str) -> list[dict[str, Any]]:
+    """The five connectors of a server configured as the STIG asks, needing no site setting to pass."""
     connectors = default_receive_connectors(server)
+    for connector in connectors:
+        connector.update(HARDENED)
+        if connector["Name"].startswith("Default Frontend "):
+            # Internet mail reaches this server through an Edge Transport server, so nothing connects anonymously.
+            connector["PermissionGroups"] = "ExchangeServers, ExchangeLegacyServers"
+    return connectors
+
+
+def sample_objects(server: str, *, compliant: bool = True) -> dict[str, list[dict[str, Any]]]:
     if compliant:
-        for connector in connectors:
-            connector.update(HARDENED)
-            if connector["Name"].startswith("Default Frontend "):
-                # Internet mail reaches this server through an Edge Transport server, so nothing connects anonymously.
-                connector["PermissionGroups"] = "ExchangeServers, ExchangeLegacyServers"
-        return {"Get-ReceiveConnector": connectors}
+        return {"Get-ReceiveConnector": hardened_receive_connectors(server)}
+    connectors = default_receive_connectors(server)
     short, _ = _names(server)
     # As setup left them (Banner '', 36 MB, 200 recipients, AnonymousUsers on Default Frontend), plus a relay a
     # scanner uses, made with New-ReceiveConnector's own defaults and no authentication at all.
