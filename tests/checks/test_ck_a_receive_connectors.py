@@ -20,6 +20,10 @@ NAF, OPEN, NR = Status.NOT_A_FINDING, Status.OPEN, Status.NOT_REVIEWED
 CASES = {
     "ex13_mb_000110": ({"AuthMechanism": "Tls"}, {"AuthMechanism": "Integrated"}),
     "ex13_mb_000115": ({"DomainSecureEnabled": True}, {"DomainSecureEnabled": False}),
+    "ex13_mb_000175": (
+        {"MaxMessageSize": "10 MB (10,485,760 bytes)"},
+        {"MaxMessageSize": "36 MB (37,748,736 bytes)"},
+    ),
     "ex13_mb_000180": ({"MaxRecipientsPerMessage": 5000}, {"MaxRecipientsPerMessage": 200}),
     "ex13_mb_000190": ({"MaxHopCount": 60}, {"MaxHopCount": 30}),
     "ex13_mb_000235": ({"PermissionGroups": "ExchangeServers"}, {"PermissionGroups": "AnonymousUsers"}),
@@ -154,7 +158,7 @@ def test_tabulate_has_one_row_per_object(case):
     name, good, bad = case
     module = _check(name)
     objects = [connector("Default", **good), connector("Default", server="EX02", **bad)]
-    (table,) = module.tabulate(_answers(module, objects))
+    table = module.tabulate(_answers(module, objects))[0]
     assert len(table.rows) == 2
     assert all(len(row) == len(table.headers) for row in table.rows)
     assert table.headers == module.COLUMNS
