@@ -51,16 +51,18 @@ def require_value(
     setting: str,
     settings: Settings,
     read_setting: Callable[[Any], Any] | None = None,
+    complies: Callable[[Any], bool] | None = None,
 ) -> Verdict:
     """``prop`` (read with ``read``) must equal ``required``, or the value the site's EDSP accepts in ``setting``.
 
     The STIG's "or ... has signoff and risk acceptance in the EDSP, this is not a finding": a value other than the
     STIG's passes only when it equals the value the site declared as accepted (read with ``read_setting`` when the
-    setting is written differently from the property), and the verdict says so.
+    setting is written differently from the property), and the verdict says so.  ``complies`` replaces the equality
+    test where the STIG asks for a bound ("10 or less") rather than one value.
     """
     actual = read(judged.value(prop))
     shown = judged.shown(prop)
-    if actual == required:
+    if (complies(actual) if complies is not None else actual == required):
         return Verdict(judged.name, True, f"{prop} is {shown}")
     given = accepted_setting(settings, setting)
     accepted = read_setting(given) if read_setting is not None and given is not None else given

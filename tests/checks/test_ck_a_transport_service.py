@@ -24,6 +24,7 @@ CASES = {
         {"MessageTrackingLogSubjectLoggingEnabled": True},
     ),
     "ex13_mb_000045": ({"MessageTrackingLogEnabled": True}, {"MessageTrackingLogEnabled": False}),
+    "ex13_mb_000200": ({"TransientFailureRetryCount": 10}, {"TransientFailureRetryCount": 11}),
 }
 
 
