@@ -26,6 +26,7 @@ CASES = {
     "ex13_mb_000045": ({"MessageTrackingLogEnabled": True}, {"MessageTrackingLogEnabled": False}),
     "ex13_mb_000200": ({"TransientFailureRetryCount": 10}, {"TransientFailureRetryCount": 11}),
     "ex13_mb_000210": ({"MaxOutboundConnections": "1000"}, {"MaxOutboundConnections": "Unlimited"}),
+    "ex13_mb_000225": ({"MaxPerDomainOutboundConnections": "20"}, {"MaxPerDomainOutboundConnections": "40"}),
 }
 
 
