@@ -1,28 +1,75 @@
-"""Verdicts the Receive connector and Transport service checks share: a required bool, a required value that the
-site's EDSP may accept another value for.
+"""What the Receive connector and Transport service checks share: the object judged, a required bool, a required
+value that the site's EDSP may accept another value for.
 
-They work on any judged object with a name, its properties and a fix builder (a Receive connector of
-:mod:`cklauto.checks._receive_connectors`, a Transport service of :mod:`cklauto.checks._transport_service`).
+:class:`Judged` is one object of an answer (a Receive connector of :mod:`cklauto.checks._receive_connectors`, a
+Transport service of :mod:`cklauto.checks._transport_service`): its name, its Identity, every property read, and the
+``Set-`` cmdlet that fixes it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, Protocol
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, ClassVar, TypeVar
 
 from cklauto.checks import values
-from cklauto.checks.api import Settings, Verdict
+from cklauto.checks.api import Record, Settings, Table, Verdict
+from cklauto.checks.text import cell, ps_literal, visible
+
+_J = TypeVar("_J", bound="Judged")
 
 
-class Judged(Protocol):
+@dataclass(frozen=True)
+class Judged:
+    """One object of an answer, named as its verdict names it, with the cmdlet that fixes it."""
+
+    #: The object's kind in messages ("Receive connector") and the cmdlet of its fix ("Set-ReceiveConnector").
+    kind: ClassVar[str] = "object"
+    setter: ClassVar[str] = ""
+
+    name: str
+    identity: str
+    record: Record
+
+    @classmethod
+    def of(cls: type[_J], record: Record) -> _J:
+        """The object ``record`` describes; a blank Name or Identity cannot be judged (ValueError)."""
+        name = values.text(record["Name"])
+        identity = values.text(record["Identity"])
+        if name is None or values.is_blank(name):
+            raise ValueError(f"a {cls.kind} without a Name")
+        if identity is None or values.is_blank(identity):
+            raise ValueError(f"{cls.kind} {name!r} has no Identity")
+        return cls(name.strip(), identity.strip(), record)
+
     @property
-    def name(self) -> str: ...
+    def sort_key(self) -> tuple[str, str]:
+        # Exchange returns objects in AD enumeration order; sorting keeps the details identical from run to run.
+        return (self.identity.casefold(), self.identity)
 
-    def value(self, prop: str) -> Any: ...
+    def fix(self, parameters: str) -> str:
+        """``<setter> -Identity '<Identity>' <parameters>``: the STIG's fix filled in for this object."""
+        return f"{self.setter} -Identity {ps_literal(self.identity)} {parameters}"
 
-    def shown(self, prop: str) -> str: ...
+    def shown(self, prop: str) -> str:
+        """A property's value as the table shows it, safe to put in a verdict's reason."""
+        return visible(cell(self.record[prop]), quote_if_padded=True)
 
-    def fix(self, parameters: str) -> str: ...
+    def value(self, prop: str) -> Any:
+        """A property Exchange always sends a value for; ``$null`` means the answer cannot be judged."""
+        raw = self.record[prop]
+        if raw is None:
+            raise ValueError(
+                f"{self.kind} {self.identity!r}: {prop} is $null, which Exchange never sends for it, "
+                "so the answer cannot be judged"
+            )
+        return raw
+
+
+def table(records: Sequence[Record], columns: Sequence[str]) -> Table:
+    """The STIG command's columns, one row per object returned (other servers' included), sorted by Identity."""
+    ordered = sorted(records, key=lambda r: (cell(r["Identity"]).casefold(), cell(r["Identity"])))
+    return Table(tuple(columns), tuple(tuple(cell(r[c]) for c in columns) for r in ordered))
 
 
 def require_bool(judged: Judged, prop: str, expected: bool) -> Verdict:

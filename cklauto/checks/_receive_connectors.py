@@ -14,24 +14,21 @@ evidence file).  The rule is then left for a person (Not_Reviewed) with a summar
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from typing import Any
 
 from cklauto.checks import values
-from cklauto.checks.api import Answers, Decision, Placeholder, Query, Record, Settings, Table, Verdict
-from cklauto.checks.text import cell, ps_literal, quoted, visible
+from cklauto.checks._judging import Judged, table
+from cklauto.checks.api import Answers, Decision, Placeholder, Query, Settings, Table, Verdict
+from cklauto.checks.text import quoted, visible
 from cklauto.model import Status
 
 RECEIVE_CONNECTORS = Query("Get-ReceiveConnector", (("Server", Placeholder.SERVER),))
 
 
-@dataclass(frozen=True)
-class Connector:
+class Connector(Judged):
     """One Receive connector of the answer: its Name, its ``SERVER\\Name`` Identity and every property read."""
 
-    name: str
-    identity: str
-    record: Record
+    kind = "Receive connector"
+    setter = "Set-ReceiveConnector"
 
     @property
     def server(self) -> str:
@@ -43,40 +40,6 @@ class Connector:
             )
         return owner
 
-    def fix(self, parameters: str) -> str:
-        """``Set-ReceiveConnector -Identity 'EX01\\Name' <parameters>``: the STIG's fix filled in for this connector."""
-        return f"Set-ReceiveConnector -Identity {ps_literal(self.identity)} {parameters}"
-
-    def shown(self, prop: str) -> str:
-        """A property's value as the table shows it, safe to put in a verdict's reason."""
-        return visible(cell(self.record[prop]), quote_if_padded=True)
-
-    def value(self, prop: str) -> Any:
-        """A property Exchange always sends a value for; ``$null`` means the answer cannot be judged."""
-        raw = self.record[prop]
-        if raw is None:
-            raise ValueError(
-                f"Receive connector {self.identity!r}: {prop} is $null, which Exchange never sends for it, "
-                "so the answer cannot be judged"
-            )
-        return raw
-
-
-def _connector(record: Record) -> Connector:
-    name = values.text(record["Name"])
-    identity = values.text(record["Identity"])
-    if values.is_blank(name):
-        raise ValueError("a Receive connector without a Name")
-    if identity is None or values.is_blank(identity):
-        raise ValueError(f"Receive connector {name!r} has no Identity")
-    assert name is not None
-    return Connector(name.strip(), identity.strip(), record)
-
-
-def _sort_key(connector: Connector) -> tuple[str, str]:
-    # Get-ReceiveConnector returns connectors in AD enumeration order; sorting keeps the details identical run to run.
-    return (connector.identity.casefold(), connector.identity)
-
 
 def connectors(answers: Answers) -> tuple[list[Connector], list[Verdict]]:
     """This server's connectors (sorted by Identity), and one information verdict per other server's connector."""
@@ -85,7 +48,7 @@ def connectors(answers: Answers) -> tuple[list[Connector], list[Verdict]]:
     own: list[Connector] = []
     others: list[Connector] = []
     for record in answers[RECEIVE_CONNECTORS]:
-        connector = _connector(record)
+        connector = Connector.of(record)
         (own if values.is_same_server(connector.server, answers.server) else others).append(connector)
     foreign = [
         Verdict(
@@ -94,9 +57,9 @@ def connectors(answers: Answers) -> tuple[list[Connector], list[Verdict]]:
             f"belongs to server {visible(c.server)} (Identity {visible(c.identity)}), not {visible(answers.server)}; "
             "not judged for this server",
         )
-        for c in sorted(others, key=_sort_key)
+        for c in sorted(others, key=lambda c: c.sort_key)
     ]
-    return sorted(own, key=_sort_key), foreign
+    return sorted(own, key=lambda c: c.sort_key), foreign
 
 
 def decide_each(
@@ -144,13 +107,7 @@ def decide_each(
 
 def tabulate(answers: Answers, columns: Sequence[str]) -> list[Table]:
     """The STIG command's columns, one row per connector returned (other servers' included), sorted by Identity."""
-    records = sorted(answers[RECEIVE_CONNECTORS], key=lambda r: _text_key(r["Identity"]))
-    return [Table(tuple(columns), tuple(tuple(cell(r[c]) for c in columns) for r in records))]
-
-
-def _text_key(value: Any) -> tuple[str, str]:
-    shown = cell(value)
-    return (shown.casefold(), shown)
+    return [table(answers[RECEIVE_CONNECTORS], columns)]
 
 
 def designated(connector: Connector, settings: Settings, setting: str) -> str | None:

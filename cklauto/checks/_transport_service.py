@@ -11,52 +11,21 @@ server runs a Transport service, so the rule is left for a person (Not_Reviewed)
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from typing import Any
 
 from cklauto.checks import values
-from cklauto.checks.api import Answers, Decision, Placeholder, Query, Record, Table, Verdict
-from cklauto.checks.text import cell, ps_literal, visible
+from cklauto.checks._judging import Judged, table
+from cklauto.checks.api import Answers, Decision, Placeholder, Query, Table, Verdict
+from cklauto.checks.text import visible
 from cklauto.model import Status
 
 TRANSPORT_SERVICE = Query("Get-TransportService", (("Identity", Placeholder.SERVER),))
 
 
-@dataclass(frozen=True)
-class Service:
+class Service(Judged):
     """The Transport service object of one server: its Name, Identity (the server's name) and properties read."""
 
-    name: str
-    identity: str
-    record: Record
-
-    def fix(self, parameters: str) -> str:
-        """``Set-TransportService -Identity 'EX01' <parameters>``: the STIG's fix filled in for this server."""
-        return f"Set-TransportService -Identity {ps_literal(self.identity)} {parameters}"
-
-    def shown(self, prop: str) -> str:
-        """A property's value as the table shows it, safe to put in a verdict's reason."""
-        return visible(cell(self.record[prop]), quote_if_padded=True)
-
-    def value(self, prop: str) -> Any:
-        """A property Exchange always sends a value for; ``$null`` means the answer cannot be judged."""
-        raw = self.record[prop]
-        if raw is None:
-            raise ValueError(
-                f"Transport service {self.identity!r}: {prop} is $null, which Exchange never sends for it, "
-                "so the answer cannot be judged"
-            )
-        return raw
-
-
-def _service(record: Record) -> Service:
-    name = values.text(record["Name"])
-    identity = values.text(record["Identity"])
-    if name is None or values.is_blank(name):
-        raise ValueError("a Transport service object without a Name")
-    if identity is None or values.is_blank(identity):
-        raise ValueError(f"Transport service {name!r} has no Identity")
-    return Service(name.strip(), identity.strip(), record)
+    kind = "Transport service"
+    setter = "Set-TransportService"
 
 
 def service(answers: Answers) -> tuple[Service | None, list[Verdict]]:
@@ -65,7 +34,7 @@ def service(answers: Answers) -> tuple[Service | None, list[Verdict]]:
         raise ValueError("no Exchange server name to judge the Transport service of")
     own: list[Service] = []
     foreign: list[Verdict] = []
-    found = sorted((_service(r) for r in answers[TRANSPORT_SERVICE]), key=lambda s: (s.identity.casefold(), s.identity))
+    found = sorted((Service.of(r) for r in answers[TRANSPORT_SERVICE]), key=lambda s: s.sort_key)
     for candidate in found:
         if values.is_same_server(candidate.identity, answers.server):
             own.append(candidate)
@@ -125,5 +94,4 @@ def decide_one(
 
 def tabulate(answers: Answers, columns: Sequence[str]) -> list[Table]:
     """The STIG command's columns, one row per object returned, sorted by Identity."""
-    records = sorted(answers[TRANSPORT_SERVICE], key=lambda r: (cell(r["Identity"]).casefold(), cell(r["Identity"])))
-    return [Table(tuple(columns), tuple(tuple(cell(r[c]) for c in columns) for r in records))]
+    return [table(answers[TRANSPORT_SERVICE], columns)]
