@@ -116,7 +116,14 @@ def designated(connector: Connector, settings: Settings, setting: str) -> str | 
     An entry names a connector by its Name or its ``SERVER\\Name`` Identity, without regard to case; ``*`` stands
     for any text (``Default Frontend *``).
     """
-    for entry in settings.get(setting, ()) or ():
+    entries = settings.get(setting) or ()
+    if isinstance(entries, str):
+        # Iterating a lone string would make each character an entry, and "*" would name every connector.
+        raise ValueError(f"site setting {setting} must be a list of connector names, not one string")
+    for entry in entries:
+        if not isinstance(entry, str):
+            raise ValueError(f"site setting {setting} holds {entry!r}, which is not a connector name")
+    for entry in entries:
         if values.name_matches(entry, connector.name) or values.name_matches(entry, connector.identity):
             return str(entry)
     return None

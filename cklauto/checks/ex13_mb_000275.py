@@ -92,6 +92,13 @@ ACCEPTED_TIMEOUT = SiteSetting(
 )
 
 
+def _timeout(value: Any) -> Any:
+    seconds = values.seconds(value)
+    if seconds is values.UNLIMITED:
+        raise ValueError("ConnectionTimeout is Unlimited, which a Receive connector's timeout never is")
+    return seconds
+
+
 def _setting_seconds(value: Any) -> Any:
     try:
         return values.seconds(value)
@@ -103,7 +110,7 @@ def _judge(connector: rc.Connector, settings: Settings) -> Verdict:
     return require_value(
         connector,
         "ConnectionTimeout",
-        read=values.seconds,
+        read=_timeout,
         required=values.seconds(REQUIRED),
         shown_required=REQUIRED,
         fix_value=REQUIRED,

@@ -84,6 +84,13 @@ def test_designated_relay_without_ranges_says_none():
     assert verdict.reason.endswith("RemoteIPRanges: none")
 
 
+@pytest.mark.parametrize("setting", ["Default Frontend *", ("Relay", 5)])
+def test_a_setting_that_is_not_a_list_of_names_fails_closed(setting):
+    # A lone string iterated would make "*" an entry naming every connector.
+    with pytest.raises(ValueError, match=SETTING):
+        check.decide(rc_answers([connector("Relay", **RELAY)]), Settings({SETTING: setting}))
+
+
 def test_fix_keeps_other_groups_or_falls_back_to_the_stig_example():
     objects = [
         connector("Relay", **RELAY),

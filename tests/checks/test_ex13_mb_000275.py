@@ -74,7 +74,7 @@ def test_unreadable_setting_fails_closed_and_names_the_setting(setting):
         check.decide(rc_answers(objects), Settings({SETTING: setting}))
 
 
-@pytest.mark.parametrize("value", [None, 600, "10 minutes", "", ["00:10:00"], "PT10M"])
+@pytest.mark.parametrize("value", [None, 600, "10 minutes", "", ["00:10:00"], "PT10M", "Unlimited"])
 def test_unreadable_value_fails_closed(value):
     with pytest.raises(ValueError):
         check.decide(rc_answers([connector("Default", ConnectionTimeout=value)]), Settings({}))
