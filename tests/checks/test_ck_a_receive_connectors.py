@@ -10,6 +10,8 @@ import importlib
 
 import pytest
 from ck_a_records import connector, rc_answers, without
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cklauto.checks.api import Answers, MissingProperty, Record, Settings
 from cklauto.model import Status
@@ -163,3 +165,25 @@ def test_tabulate_has_one_row_per_object(case):
     assert all(len(row) == len(table.headers) for row in table.rows)
     assert table.headers == module.COLUMNS
     assert set(module.COLUMNS) <= set(module.CHECK.reads[0].properties)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    name=st.sampled_from(sorted(CASES)),
+    layout=st.lists(st.tuples(st.sampled_from(["EX01", "ex01", "EX02"]), st.booleans()), max_size=7),
+    rnd=st.randoms(),
+)
+def test_property_status_follows_this_servers_connectors_only(name, layout, rnd):
+    good, bad = CASES[name]
+    objects = [connector(f"C{i}", server=server, **(good if ok else bad)) for i, (server, ok) in enumerate(layout)]
+    own = [ok for server, ok in layout if server.upper() == "EX01"]
+    decision = _decide(name, objects)
+    if not own:
+        assert decision.status is NR
+    else:
+        assert decision.status is (NAF if all(own) else OPEN)
+        assert len(decision.failing) == own.count(False)
+    assert sum(v.ok is None for v in decision.verdicts) == len(layout) - len(own)
+    shuffled = list(objects)
+    rnd.shuffle(shuffled)
+    assert _decide(name, shuffled) == decision
