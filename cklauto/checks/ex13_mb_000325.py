@@ -34,8 +34,9 @@ How cklauto decides (``decide``):
 * cklauto asks ``Get-ReceiveConnector -Server <server>`` and judges only this server's connectors (see
   :mod:`cklauto.checks._receive_connectors`).
 * A connector complies when its Banner is exactly ``220 SMTP Server Ready``: same letters, same case, no extra
-  spaces.  The STIG gives the exact text and Evaluate-STIG compares it exactly too; a variant that differs only in
-  case or spacing is left Open with a reason that says so, for a person to accept if the site wishes.
+  spaces, because the STIG gives the exact text and only that text proves compliance.  Evaluate-STIG's ``-eq`` on the
+  2016 rule ignores letter case; cklauto does not, and leaves a variant that differs only in case or spacing Open with
+  a reason that says so, for a person to accept if the site wishes.
 * An unset Banner (``''``, as Exchange sends it, or ``$null``) is a finding: the connector then answers with
   Exchange's default banner, which names the server and its software ("220 <FQDN> Microsoft ESMTP MAIL Service
   ready at <date>"), exactly what the rule forbids.  Setup leaves every connector's Banner unset, so a server as
