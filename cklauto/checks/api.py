@@ -167,8 +167,6 @@ class RuleIds:
         names = {self.stig_id, self.group_id, *self.rule_ids, *self.legacy_ids, *self.aliases}
         for rule_id in self.rule_ids:
             names.add(_RULE_REVISION.sub("", rule_id))
-            if rule_id.lower().endswith("_rule"):
-                names.add(rule_id[: -len("_rule")])
         for legacy in self.legacy_ids:
             if legacy.upper().startswith("SV-"):
                 names.add(f"{legacy}r1_rule")

@@ -138,7 +138,7 @@ def _judge(
     if cert.self_issued:
         problem = "is self-signed (its issuer is its own subject), so no DoD CA issued it"
     else:
-        match = next((text for text, pattern in approved if values.name_matches(cert.issuer_attributes, pattern)), None)
+        match = next((text for text, pattern in approved if values.dn_matches(cert.issuer_attributes, pattern)), None)
         if match is not None:
             reason = f"{shown} is issued by {visible(cert.issuer)}, an approved issuer (matches {visible(match)!r})"
             return Verdict(cert.thumbprint, True, reason), False

@@ -455,7 +455,7 @@ def _unquote_dn(raw: str, whole: Any) -> str:
     ).strip()
 
 
-def name_matches(name: tuple[Attribute, ...], pattern: tuple[Attribute, ...]) -> bool:
+def dn_matches(name: tuple[Attribute, ...], pattern: tuple[Attribute, ...]) -> bool:
     """True when ``name`` holds every attribute of ``pattern`` (as often as the pattern does), in any order.
 
     ``OU=PKI, OU=DoD, O=U.S. Government, C=US`` thus matches every DoD PKI CA, and a full issuer DN matches that CA.
@@ -570,6 +570,8 @@ def _dotnet_name(name: x509.Name) -> str:
             avas.append(f"{short}={shown}")
         rdns.append(" + ".join(avas))
     return ", ".join(rdns)
+
+
 def size_argument(value: int | _Unlimited) -> str:
     """A size as a Set- cmdlet argument that means exactly these bytes: ``Unlimited``, ``2GB``, ``2355MB`` or bytes.
 
@@ -728,3 +730,21 @@ def uncovered(ranges: Iterable[AddressRange], by: Iterable[AddressRange]) -> lis
         if start <= end:
             left.append(AddressRange(cls(start), cls(end)))
     return left
+
+
+def name_matches(pattern: str, name: str | None) -> bool:
+    """Whether a site-setting entry (``Default Frontend EX01``, ``EX01\\Relay``, ``Default Frontend *``) names ``name``.
+
+    Exchange names compare without regard to case or surrounding whitespace.  ``*`` in the entry stands for any
+    text (so one entry can name the same connector on every server); no other character is special.
+    """
+    if name is None:
+        return False
+    wanted = pattern.strip().casefold()
+    actual = name.strip().casefold()
+    if not wanted:
+        return False
+    if "*" not in wanted:
+        return wanted == actual
+    regex = ".*".join(re.escape(part) for part in wanted.split("*"))
+    return re.fullmatch(regex, actual, re.DOTALL) is not None

@@ -110,7 +110,7 @@ def test_build_order_orders_numerically_not_as_text():
 
 
 # ---------------------------------------------------------------------------------------------------------------
-# distinguished_name / name_matches: approved issuers written by a person
+# distinguished_name / dn_matches: approved issuers written by a person
 
 
 @pytest.mark.parametrize(
@@ -178,12 +178,12 @@ DOD_ISSUER = values.distinguished_name("CN=DOD SW CA-66, OU=PKI, OU=DoD, O=U.S. 
         ("O=U.S. Government, C=US, L=Arlington", False),
     ],
 )
-def test_name_matches_needs_every_attribute(pattern, matches):
-    assert values.name_matches(DOD_ISSUER, values.distinguished_name(pattern)) is matches
+def test_dn_matches_needs_every_attribute(pattern, matches):
+    assert values.dn_matches(DOD_ISSUER, values.distinguished_name(pattern)) is matches
 
 
 def test_an_empty_pattern_matches_nothing():
-    assert values.name_matches(DOD_ISSUER, ()) is False
+    assert values.dn_matches(DOD_ISSUER, ()) is False
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -251,7 +251,7 @@ def test_dotnet_form_quotes_values_with_separators_and_names_unknown_types_by_oi
     cert = values.certificate(_raw_certificate(subject, subject))
     assert cert.subject == 'CN=mail.contoso.mil, OID.1.2.3.4=odd, E=pki@contoso.mil, O="Contoso, Inc.", C=US'
     assert ("O", "contoso, inc.") in cert.subject_attributes
-    assert values.name_matches(cert.subject_attributes, values.distinguished_name('O="Contoso, Inc.", C=US'))
+    assert values.dn_matches(cert.subject_attributes, values.distinguished_name('O="Contoso, Inc.", C=US'))
 
 
 def test_a_multi_valued_rdn_is_joined_with_plus():

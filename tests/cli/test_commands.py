@@ -188,7 +188,9 @@ def test_options_from_environment_variables(tmp_path: Path) -> None:
         json.dumps({"Name": "Relay", "Identity": "Relay", "TlsDomain": "contoso.mil"}), encoding="utf-8"
     )
     env = {"CKLAUTO_DOMAIN": "contoso.mil", "CKLAUTO_RUN_DRY_RUN": "1", "CKLAUTO_RUN_EVIDENCE": str(evidence)}
-    result = CliRunner().invoke(main, ["run", str(checklist), "--rule", "EX13-MB-000120", "--json"], env=env, catch_exceptions=False)
+    result = CliRunner().invoke(
+        main, ["run", str(checklist), "--rule", "EX13-MB-000120", "--json"], env=env, catch_exceptions=False
+    )
     assert result.exit_code == 0, result.output
     document = json.loads(result.output)
     assert document["dry_run"] is True and document["checklists"][0]["status"] == "NotAFinding"

@@ -166,7 +166,17 @@ def test_run_from_a_bundle_writes_the_rule_and_names_the_evidence(tmp_path):
     path = write(tmp_path, bundle(query("Get-SendConnector", [connector("A", None)])))
     result = CliRunner().invoke(
         main,
-        ["run", str(checklist), "--rule", "EX13-MB-000120", "--domain", "contoso.mil", "--evidence", str(path), "--json"],
+        [
+            "run",
+            str(checklist),
+            "--rule",
+            "EX13-MB-000120",
+            "--domain",
+            "contoso.mil",
+            "--evidence",
+            str(path),
+            "--json",
+        ],
         catch_exceptions=False,
     )
     rows = json.loads(result.output)["checklists"]
