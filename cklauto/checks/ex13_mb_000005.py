@@ -53,13 +53,18 @@ def _judge(record: Record) -> Verdict:
     return Verdict(name, False, "AdminAuditLogEnabled is False; expected True", FIX_COMMAND)
 
 
+def no_settings(unknown: str) -> Decision:
+    """The empty answer: the singleton exists in every organisation, so its absence is a reading problem."""
+    return _objects.not_reviewed(
+        f"Get-AdminAuditLogConfig returned no settings object, so {unknown} is not known; every Exchange "
+        "organisation has one, so the account may lack the right to read it."
+    )
+
+
 def decide(answers: Answers, settings: Settings) -> Decision:
     records = _objects.sorted_records(answers[ADMIN_AUDIT_LOG_CONFIG], "Name")
     if not records:
-        return _objects.not_reviewed(
-            "Get-AdminAuditLogConfig returned no settings object, so whether administrator audit logging is enabled "
-            "is not known; every Exchange organisation has one, so the account may lack the right to read it."
-        )
+        return no_settings("whether administrator audit logging is enabled")
     verdicts = [_judge(r) for r in records]
     return _objects.tally(verdicts, noun=KIND, requirement="AdminAuditLogEnabled set to True", fix=FIX_COMMAND)
 
