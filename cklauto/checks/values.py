@@ -259,14 +259,19 @@ def smtp_domain(address: str) -> str:
 
 
 def domain_within(domain: str, pattern: str) -> bool:
-    """Whether ``domain`` is matched by ``pattern`` as Exchange matches a ``SmtpDomainWithSubdomains``.
+    """Whether every address ``domain`` covers is matched by ``pattern`` (Exchange's SmtpDomainWithSubdomains rules).
 
     ``contoso.mil`` matches only itself; ``*.contoso.mil`` matches contoso.mil and every subdomain of it; ``*``
-    matches every domain.  Both sides are compared normalised (case, one trailing dot).
+    matches every domain.  ``domain`` may itself be such a pattern (a remote domain's DomainName): ``*.army.mil`` lies
+    within ``*.mil`` but not within ``army.mil``.  Both sides are compared normalised (case, one trailing dot).
     """
     name, wanted = normalize_domain(domain), normalize_domain(pattern)
     if wanted == "*":
         return True
+    if name == "*":
+        return False
+    if name.startswith("*."):
+        return wanted.startswith("*.") and domain_within(name[2:], wanted)
     if wanted.startswith("*."):
         parent = wanted[2:]
         return name == parent or name.endswith("." + parent)

@@ -83,6 +83,14 @@ def test_smtp_domain_needs_an_address():
         ("army.mil.evil.com", "*.army.mil", False),
         ("anything.example", "*", True),
         ("army.mil", "navy.mil", False),
+        # The inner side may be a pattern too (a remote domain's DomainName).
+        ("*.army.mil", "*.mil", True),
+        ("*.army.mil", "*.army.mil", True),
+        ("*.army.mil", "army.mil", False),
+        ("*.army.mil", "*.mail.army.mil", False),
+        ("*", "*.mil", False),
+        ("*", "*", True),
+        ("*.Army.MIL.", "*.army.mil", True),
     ],
 )
 def test_domain_within_follows_exchange_wildcards(domain, pattern, expected):
