@@ -36,6 +36,9 @@ class _Unlimited:
 #: The value of an ``Unlimited<T>`` property that is not limited.
 UNLIMITED: Final = _Unlimited()
 
+#: What :func:`size` returns: a byte count, or ``UNLIMITED``.
+Size = int | _Unlimited
+
 
 def text(value: Any) -> str | None:
     """A scalar property as text; ``None`` stays None.  Lists are refused: they are never one value."""
