@@ -5,19 +5,12 @@ from __future__ import annotations
 import pytest
 
 from cklauto.checks import ex13_mb_000005 as check
-from cklauto.checks import find_check
 from cklauto.checks.api import Answers, MissingProperty, Record, Settings, Table
 from cklauto.model import Status
+from tests.checks.org_helpers import ADMIN_AUDIT_LOG_TYPES, assert_named_by_every_id
 
 # Get-AdminAuditLogConfig output type names (exchange-objects.md §2.1).
-TYPES = (
-    "Microsoft.Exchange.Data.Directory.SystemConfiguration.AdminAuditLogConfig",
-    "Microsoft.Exchange.Data.Directory.ADConfigurationObject",
-    "Microsoft.Exchange.Data.Directory.ADObject",
-    "Microsoft.Exchange.Data.Directory.ADRawEntry",
-    "Microsoft.Exchange.Data.ConfigurableObject",
-    "System.Object",
-)
+TYPES = ADMIN_AUDIT_LOG_TYPES
 
 
 def config(enabled, name="Admin Audit Log Settings", **extra) -> Record:
@@ -102,19 +95,13 @@ def test_tabulate_shows_the_stig_columns_sorted():
 
 
 def test_every_id_form_names_this_check():
-    names = check.CHECK.ids.names()
-    for name in (
+    assert_named_by_every_id(
+        check.CHECK,
         "EX13-MB-000005",
         "V-207267",
-        "SV-207267r615936_rule",
-        "SV-207267r960780_rule",
-        "SV-207267",
-        "V-69941",
-        "SV-84563",
-        "SV-84563r1_rule",
-    ):
-        assert name.upper() in names
-        assert find_check(name) is check.CHECK
+        ("SV-207267r615936_rule", "SV-207267r960780_rule"),
+        ("SV-84563", "V-69941"),
+    )
 
 
 def test_declares_an_organisation_query_and_the_stig_command():

@@ -5,21 +5,13 @@ from __future__ import annotations
 import pytest
 
 from cklauto.checks import ex13_mb_000015 as check
-from cklauto.checks import find_check
 from cklauto.checks._remote_domains import REMOTE_DOMAINS
 from cklauto.checks.api import Answers, MissingProperty, Record, Settings, Table
 from cklauto.model import Status
+from tests.checks.org_helpers import REMOTE_DOMAIN_TYPES, assert_named_by_every_id
 
 # Get-RemoteDomain shapes: exchange-objects.md §2.11 (AutoForwardEnabled bool; Default's DomainName '*').
-TYPES = (
-    "Microsoft.Exchange.Data.Directory.SystemConfiguration.DomainContentConfig",
-    "Microsoft.Exchange.Data.Directory.ADLegacyVersionableObject",
-    "Microsoft.Exchange.Data.Directory.ADConfigurationObject",
-    "Microsoft.Exchange.Data.Directory.ADObject",
-    "Microsoft.Exchange.Data.Directory.ADRawEntry",
-    "Microsoft.Exchange.Data.ConfigurableObject",
-    "System.Object",
-)
+TYPES = REMOTE_DOMAIN_TYPES
 NAF, OPEN, NR = Status.NOT_A_FINDING, Status.OPEN, Status.NOT_REVIEWED
 
 
@@ -145,15 +137,10 @@ def test_setting_is_an_optional_boolean():
 
 
 def test_every_id_form_names_this_check():
-    for name in (
+    assert_named_by_every_id(
+        check.CHECK,
         "EX13-MB-000015",
         "V-207269",
-        "SV-207269r615936_rule",
-        "SV-207269r960801_rule",
-        "SV-207269",
-        "V-69945",
-        "SV-84567",
-        "SV-84567r1_rule",
-    ):
-        assert name.upper() in check.CHECK.ids.names()
-        assert find_check(name) is check.CHECK
+        ("SV-207269r615936_rule", "SV-207269r960801_rule"),
+        ("SV-84567", "V-69945"),
+    )

@@ -5,19 +5,12 @@ from __future__ import annotations
 import pytest
 
 from cklauto.checks import ex13_mb_000030 as check
-from cklauto.checks import find_check
 from cklauto.checks.api import Answers, MissingProperty, Record, Settings, Table
 from cklauto.model import Status
+from tests.checks.org_helpers import ADMIN_AUDIT_LOG_TYPES, assert_named_by_every_id
 
 # Get-AdminAuditLogConfig output type names (exchange-objects.md §2.1); the parameters arrive as a list (§1.2 MVP).
-TYPES = (
-    "Microsoft.Exchange.Data.Directory.SystemConfiguration.AdminAuditLogConfig",
-    "Microsoft.Exchange.Data.Directory.ADConfigurationObject",
-    "Microsoft.Exchange.Data.Directory.ADObject",
-    "Microsoft.Exchange.Data.Directory.ADRawEntry",
-    "Microsoft.Exchange.Data.ConfigurableObject",
-    "System.Object",
-)
+TYPES = ADMIN_AUDIT_LOG_TYPES
 
 
 def config(parameters, name="Admin Audit Log Settings") -> Record:
@@ -100,17 +93,10 @@ def test_shares_the_query_with_ex13_mb_000005():
 
 
 def test_every_id_form_names_this_check():
-    names = check.CHECK.ids.names()
-    for name in (
+    assert_named_by_every_id(
+        check.CHECK,
         "EX13-MB-000030",
         "V-207272",
-        "SV-207272r615936_rule",
-        "SV-207272r960879_rule",
-        "SV-207272",
-        "V-69951",
-        "SV-84573",
-        "SV-84573r1_rule",
-    ):
-        assert name.upper() in names
-        assert find_check(name) is check.CHECK
-    assert check.CHECK.severity == "low"
+        ("SV-207272r615936_rule", "SV-207272r960879_rule"),
+        ("SV-84573", "V-69951"),
+    )

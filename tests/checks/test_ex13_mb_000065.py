@@ -5,20 +5,13 @@ from __future__ import annotations
 import pytest
 
 from cklauto.checks import ex13_mb_000065 as check
-from cklauto.checks import find_check
 from cklauto.checks.api import Answers, MissingProperty, Record, Settings, Table
 from cklauto.model import Status
+from tests.checks.org_helpers import ORGANIZATION_TYPES, assert_named_by_every_id
 
 # Get-OrganizationConfig type names and shapes: exchange-objects.md §2.2 (HealthChecker capture of 2013 CU23, where
 # CustomerFeedbackEnabled is <Nil>).
-TYPES = (
-    "Microsoft.Exchange.Data.Directory.Management.OrganizationConfig",
-    "Microsoft.Exchange.Data.Directory.Management.ADPresentationObject",
-    "Microsoft.Exchange.Data.Directory.ADObject",
-    "Microsoft.Exchange.Data.Directory.ADRawEntry",
-    "Microsoft.Exchange.Data.ConfigurableObject",
-    "System.Object",
-)
+TYPES = ORGANIZATION_TYPES
 
 
 def org(feedback, name="SoloORG") -> Record:
@@ -86,16 +79,10 @@ def test_tabulate_shows_null_as_blank_like_powershell():
 
 
 def test_every_id_form_names_this_check():
-    names = check.CHECK.ids.names()
-    for name in (
+    assert_named_by_every_id(
+        check.CHECK,
         "EX13-MB-000065",
         "V-207279",
-        "SV-207279r615936_rule",
-        "SV-207279r960963_rule",
-        "SV-207279",
-        "V-69965",
-        "SV-84587",
-        "SV-84587r1_rule",
-    ):
-        assert name.upper() in names
-        assert find_check(name) is check.CHECK
+        ("SV-207279r615936_rule", "SV-207279r960963_rule"),
+        ("SV-84587", "V-69965"),
+    )

@@ -5,24 +5,14 @@ from __future__ import annotations
 import pytest
 
 from cklauto.checks import ex13_mb_000105 as check
-from cklauto.checks import find_check
 from cklauto.checks.api import Answers, MissingProperty, Record, Settings, Table
 from cklauto.checks.ex13_mb_000120 import SEND_CONNECTORS
 from cklauto.model import Status
+from tests.checks.org_helpers import SEND_CONNECTOR_TYPES, assert_named_by_every_id
 
 # Get-SendConnector shapes: exchange-objects.md §2.7 (HC19): SmartHosts and AddressSpaces are lists of strings
 # ('[10.1.1.1]' or a host name; 'SMTP:*;1'), DNSRoutingEnabled a bool.
-TYPES = (
-    "Microsoft.Exchange.Data.Directory.SystemConfiguration.SmtpSendConnectorConfig",
-    "Microsoft.Exchange.Data.Directory.SystemConfiguration.MailGateway",
-    "Microsoft.Exchange.Data.Directory.SystemConfiguration.SendConnector",
-    "Microsoft.Exchange.Data.Directory.ADLegacyVersionableObject",
-    "Microsoft.Exchange.Data.Directory.ADConfigurationObject",
-    "Microsoft.Exchange.Data.Directory.ADObject",
-    "Microsoft.Exchange.Data.Directory.ADRawEntry",
-    "Microsoft.Exchange.Data.ConfigurableObject",
-    "System.Object",
-)
+TYPES = SEND_CONNECTOR_TYPES
 NAF, OPEN, NR = Status.NOT_A_FINDING, Status.OPEN, Status.NOT_REVIEWED
 
 
@@ -234,15 +224,10 @@ def test_settings():
 
 
 def test_every_id_form_names_this_check():
-    for name in (
+    assert_named_by_every_id(
+        check.CHECK,
         "EX13-MB-000105",
         "V-207287",
-        "SV-207287r615936_rule",
-        "SV-207287r961101_rule",
-        "SV-207287",
-        "V-69981",
-        "SV-84603",
-        "SV-84603r1_rule",
-    ):
-        assert name.upper() in check.CHECK.ids.names()
-        assert find_check(name) is check.CHECK
+        ("SV-207287r615936_rule", "SV-207287r961101_rule"),
+        ("SV-84603", "V-69981"),
+    )

@@ -5,23 +5,14 @@ from __future__ import annotations
 import pytest
 
 from cklauto.checks import ex13_mb_000145 as check
-from cklauto.checks import find_check
 from cklauto.checks._forwarding import FORWARDING_MAILBOXES
 from cklauto.checks.api import Answers, MissingProperty, Record, Settings, Table
 from cklauto.model import Status
+from tests.checks.org_helpers import MAILBOX_TYPES, assert_named_by_every_id
 
 # Get-Mailbox as pypsrp receives it (exchange-objects.md §1.3, the 3G capture; §2.17): ForwardingSmtpAddress is a
 # ProxyAddress string 'smtp:user@domain' or <Nil>; Identity a canonical name.
-TYPES = (
-    "Microsoft.Exchange.Data.Directory.Management.Mailbox",
-    "Microsoft.Exchange.Data.Directory.Management.MailEnabledOrgPerson",
-    "Microsoft.Exchange.Data.Directory.Management.MailEnabledRecipient",
-    "Microsoft.Exchange.Data.Directory.Management.ADPresentationObject",
-    "Microsoft.Exchange.Data.Directory.ADObject",
-    "Microsoft.Exchange.Data.Directory.ADRawEntry",
-    "Microsoft.Exchange.Data.ConfigurableObject",
-    "System.Object",
-)
+TYPES = MAILBOX_TYPES
 NAF, OPEN, NR, NA = Status.NOT_A_FINDING, Status.OPEN, Status.NOT_REVIEWED, Status.NOT_APPLICABLE
 
 
@@ -180,15 +171,10 @@ def test_settings():
 
 
 def test_every_id_form_names_this_check():
-    for name in (
+    assert_named_by_every_id(
+        check.CHECK,
         "EX13-MB-000145",
         "V-207295",
-        "SV-207295r615936_rule",
-        "SV-207295r961128_rule",
-        "SV-207295",
-        "V-69997",
-        "SV-84619",
-        "SV-84619r1_rule",
-    ):
-        assert name.upper() in check.CHECK.ids.names()
-        assert find_check(name) is check.CHECK
+        ("SV-207295r615936_rule", "SV-207295r961128_rule"),
+        ("SV-84619", "V-69997"),
+    )

@@ -5,32 +5,14 @@ from __future__ import annotations
 import pytest
 
 from cklauto.checks import ex13_mb_000150 as check
-from cklauto.checks import find_check
 from cklauto.checks._forwarding import FORWARDING_MAILBOXES
 from cklauto.checks._remote_domains import REMOTE_DOMAINS
 from cklauto.checks.api import Answers, MissingProperty, Record, Settings, Table
 from cklauto.model import Status
+from tests.checks.org_helpers import MAILBOX_TYPES, REMOTE_DOMAIN_TYPES, assert_named_by_every_id
 
 # Shapes: Get-Mailbox exchange-objects.md §1.3 (3G capture) and §2.17; Get-RemoteDomain §2.11.
-MAILBOX_TYPES = (
-    "Microsoft.Exchange.Data.Directory.Management.Mailbox",
-    "Microsoft.Exchange.Data.Directory.Management.MailEnabledOrgPerson",
-    "Microsoft.Exchange.Data.Directory.Management.MailEnabledRecipient",
-    "Microsoft.Exchange.Data.Directory.Management.ADPresentationObject",
-    "Microsoft.Exchange.Data.Directory.ADObject",
-    "Microsoft.Exchange.Data.Directory.ADRawEntry",
-    "Microsoft.Exchange.Data.ConfigurableObject",
-    "System.Object",
-)
-DOMAIN_TYPES = (
-    "Microsoft.Exchange.Data.Directory.SystemConfiguration.DomainContentConfig",
-    "Microsoft.Exchange.Data.Directory.ADLegacyVersionableObject",
-    "Microsoft.Exchange.Data.Directory.ADConfigurationObject",
-    "Microsoft.Exchange.Data.Directory.ADObject",
-    "Microsoft.Exchange.Data.Directory.ADRawEntry",
-    "Microsoft.Exchange.Data.ConfigurableObject",
-    "System.Object",
-)
+DOMAIN_TYPES = REMOTE_DOMAIN_TYPES
 NAF, OPEN, NR, NA = Status.NOT_A_FINDING, Status.OPEN, Status.NOT_REVIEWED, Status.NOT_APPLICABLE
 
 
@@ -194,15 +176,10 @@ def test_settings():
 
 
 def test_every_id_form_names_this_check():
-    for name in (
+    assert_named_by_every_id(
+        check.CHECK,
         "EX13-MB-000150",
         "V-207296",
-        "SV-207296r615936_rule",
-        "SV-207296r961128_rule",
-        "SV-207296",
-        "V-69999",
-        "SV-84621",
-        "SV-84621r1_rule",
-    ):
-        assert name.upper() in check.CHECK.ids.names()
-        assert find_check(name) is check.CHECK
+        ("SV-207296r615936_rule", "SV-207296r961128_rule"),
+        ("SV-84621", "V-69999"),
+    )

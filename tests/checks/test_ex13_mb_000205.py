@@ -5,33 +5,16 @@ from __future__ import annotations
 import pytest
 
 from cklauto.checks import ex13_mb_000205 as check
-from cklauto.checks import find_check, values
+from cklauto.checks import values
 from cklauto.checks.api import Answers, MissingProperty, Query, Record, Scope, Settings, Table
 from cklauto.checks.ex13_mb_000120 import SEND_CONNECTORS
 from cklauto.model import Status
+from tests.checks.org_helpers import SEND_CONNECTOR_TYPES, TRANSPORT_CONFIG_TYPES, assert_named_by_every_id
 
 # Shapes: Get-SendConnector exchange-objects.md §2.7 (MaxMessageSize Unlimited<ByteQuantifiedSize>, HC19
 # '35 MB (36,700,160 bytes)'); Get-TransportConfig §2.5 (MaxSendSize, default 10 MB).
-SC_TYPES = (
-    "Microsoft.Exchange.Data.Directory.SystemConfiguration.SmtpSendConnectorConfig",
-    "Microsoft.Exchange.Data.Directory.SystemConfiguration.MailGateway",
-    "Microsoft.Exchange.Data.Directory.SystemConfiguration.SendConnector",
-    "Microsoft.Exchange.Data.Directory.ADLegacyVersionableObject",
-    "Microsoft.Exchange.Data.Directory.ADConfigurationObject",
-    "Microsoft.Exchange.Data.Directory.ADObject",
-    "Microsoft.Exchange.Data.Directory.ADRawEntry",
-    "Microsoft.Exchange.Data.ConfigurableObject",
-    "System.Object",
-)
-TC_TYPES = (
-    "Microsoft.Exchange.Data.Directory.SystemConfiguration.TransportConfigContainer",
-    "Microsoft.Exchange.Data.Directory.ADContainer",
-    "Microsoft.Exchange.Data.Directory.ADConfigurationObject",
-    "Microsoft.Exchange.Data.Directory.ADObject",
-    "Microsoft.Exchange.Data.Directory.ADRawEntry",
-    "Microsoft.Exchange.Data.ConfigurableObject",
-    "System.Object",
-)
+SC_TYPES = SEND_CONNECTOR_TYPES
+TC_TYPES = TRANSPORT_CONFIG_TYPES
 NAF, OPEN, NR = Status.NOT_A_FINDING, Status.OPEN, Status.NOT_REVIEWED
 TEN = "10 MB (10,485,760 bytes)"
 TWENTY = "20 MB (20,971,520 bytes)"
@@ -159,15 +142,10 @@ def test_transport_config_query_is_the_shared_one():
 
 
 def test_every_id_form_names_this_check():
-    for name in (
+    assert_named_by_every_id(
+        check.CHECK,
         "EX13-MB-000205",
         "V-207307",
-        "SV-207307r615936_rule",
-        "SV-207307r961155_rule",
-        "SV-207307",
-        "V-70021",
-        "SV-84643",
-        "SV-84643r1_rule",
-    ):
-        assert name.upper() in check.CHECK.ids.names()
-        assert find_check(name) is check.CHECK
+        ("SV-207307r615936_rule", "SV-207307r961155_rule"),
+        ("SV-84643", "V-70021"),
+    )

@@ -5,23 +5,13 @@ from __future__ import annotations
 import pytest
 
 from cklauto.checks import ex13_mb_000230 as check
-from cklauto.checks import find_check
 from cklauto.checks.api import Answers, MissingProperty, Record, Settings, Table
 from cklauto.checks.ex13_mb_000120 import SEND_CONNECTORS
 from cklauto.model import Status
+from tests.checks.org_helpers import SEND_CONNECTOR_TYPES, assert_named_by_every_id
 
 # Get-SendConnector shapes: exchange-objects.md §2.7 (HC19 capture; ConnectionInactivityTimeOut '00:10:00', capital O).
-TYPES = (
-    "Microsoft.Exchange.Data.Directory.SystemConfiguration.SmtpSendConnectorConfig",
-    "Microsoft.Exchange.Data.Directory.SystemConfiguration.MailGateway",
-    "Microsoft.Exchange.Data.Directory.SystemConfiguration.SendConnector",
-    "Microsoft.Exchange.Data.Directory.ADLegacyVersionableObject",
-    "Microsoft.Exchange.Data.Directory.ADConfigurationObject",
-    "Microsoft.Exchange.Data.Directory.ADObject",
-    "Microsoft.Exchange.Data.Directory.ADRawEntry",
-    "Microsoft.Exchange.Data.ConfigurableObject",
-    "System.Object",
-)
+TYPES = SEND_CONNECTOR_TYPES
 NAF, OPEN = Status.NOT_A_FINDING, Status.OPEN
 
 
@@ -135,15 +125,10 @@ def test_tabulate():
 
 
 def test_every_id_form_names_this_check():
-    for name in (
+    assert_named_by_every_id(
+        check.CHECK,
         "EX13-MB-000230",
         "V-207312",
-        "SV-207312r615936_rule",
-        "SV-207312r961155_rule",
-        "SV-207312",
-        "V-70031",
-        "SV-84653",
-        "SV-84653r1_rule",
-    ):
-        assert name.upper() in check.CHECK.ids.names()
-        assert find_check(name) is check.CHECK
+        ("SV-207312r615936_rule", "SV-207312r961155_rule"),
+        ("SV-84653", "V-70031"),
+    )

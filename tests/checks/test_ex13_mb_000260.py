@@ -5,21 +5,13 @@ from __future__ import annotations
 import pytest
 
 from cklauto.checks import ex13_mb_000260 as check
-from cklauto.checks import find_check
 from cklauto.checks._remote_domains import REMOTE_DOMAINS
 from cklauto.checks.api import Answers, MissingProperty, Record, Settings, Table
 from cklauto.model import Status
+from tests.checks.org_helpers import REMOTE_DOMAIN_TYPES, assert_named_by_every_id
 
 # Get-RemoteDomain shapes: exchange-objects.md §2.11.
-TYPES = (
-    "Microsoft.Exchange.Data.Directory.SystemConfiguration.DomainContentConfig",
-    "Microsoft.Exchange.Data.Directory.ADLegacyVersionableObject",
-    "Microsoft.Exchange.Data.Directory.ADConfigurationObject",
-    "Microsoft.Exchange.Data.Directory.ADObject",
-    "Microsoft.Exchange.Data.Directory.ADRawEntry",
-    "Microsoft.Exchange.Data.ConfigurableObject",
-    "System.Object",
-)
+TYPES = REMOTE_DOMAIN_TYPES
 
 
 def rd(name: str, domain: str | None, auto_reply) -> Record:
@@ -106,15 +98,10 @@ def test_tabulate():
 
 
 def test_every_id_form_names_this_check():
-    for name in (
+    assert_named_by_every_id(
+        check.CHECK,
         "EX13-MB-000260",
         "V-207318",
-        "SV-207318r615936_rule",
-        "SV-207318r961161_rule",
-        "SV-207318",
-        "V-70043",
-        "SV-84665",
-        "SV-84665r1_rule",
-    ):
-        assert name.upper() in check.CHECK.ids.names()
-        assert find_check(name) is check.CHECK
+        ("SV-207318r615936_rule", "SV-207318r961161_rule"),
+        ("SV-84665", "V-70043"),
+    )

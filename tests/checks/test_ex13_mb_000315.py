@@ -5,21 +5,13 @@ from __future__ import annotations
 import pytest
 
 from cklauto.checks import ex13_mb_000315 as check
-from cklauto.checks import find_check
 from cklauto.checks._remote_domains import REMOTE_DOMAINS
 from cklauto.checks.api import Answers, MissingProperty, Record, Settings, Table
 from cklauto.model import Status
+from tests.checks.org_helpers import REMOTE_DOMAIN_TYPES, assert_named_by_every_id
 
 # Get-RemoteDomain shapes: exchange-objects.md §2.11 (DomainContentConfig; DomainName '*' for Default; bools).
-TYPES = (
-    "Microsoft.Exchange.Data.Directory.SystemConfiguration.DomainContentConfig",
-    "Microsoft.Exchange.Data.Directory.ADLegacyVersionableObject",
-    "Microsoft.Exchange.Data.Directory.ADConfigurationObject",
-    "Microsoft.Exchange.Data.Directory.ADObject",
-    "Microsoft.Exchange.Data.Directory.ADRawEntry",
-    "Microsoft.Exchange.Data.ConfigurableObject",
-    "System.Object",
-)
+TYPES = REMOTE_DOMAIN_TYPES
 
 
 def rd(name: str, domain: str | None, reports) -> Record:
@@ -100,15 +92,10 @@ def test_tabulate_shows_the_stig_columns_sorted_by_name():
 
 
 def test_every_id_form_names_this_check():
-    for name in (
+    assert_named_by_every_id(
+        check.CHECK,
         "EX13-MB-000315",
         "V-207329",
-        "SV-207329r615936_rule",
-        "SV-207329r961620_rule",
-        "SV-207329",
-        "V-70079",
-        "SV-84701",
-        "SV-84701r1_rule",
-    ):
-        assert name.upper() in check.CHECK.ids.names()
-        assert find_check(name) is check.CHECK
+        ("SV-207329r615936_rule", "SV-207329r961620_rule"),
+        ("SV-84701", "V-70079"),
+    )

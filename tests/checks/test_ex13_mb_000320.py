@@ -5,21 +5,13 @@ from __future__ import annotations
 import pytest
 
 from cklauto.checks import ex13_mb_000320 as check
-from cklauto.checks import find_check
 from cklauto.checks._remote_domains import REMOTE_DOMAINS
 from cklauto.checks.api import Answers, MissingProperty, Record, Settings, Table
 from cklauto.model import Status
+from tests.checks.org_helpers import REMOTE_DOMAIN_TYPES, assert_named_by_every_id
 
 # Get-RemoteDomain shapes: exchange-objects.md §2.11 (property spelled NDREnabled; DomainName '*' for Default).
-TYPES = (
-    "Microsoft.Exchange.Data.Directory.SystemConfiguration.DomainContentConfig",
-    "Microsoft.Exchange.Data.Directory.ADLegacyVersionableObject",
-    "Microsoft.Exchange.Data.Directory.ADConfigurationObject",
-    "Microsoft.Exchange.Data.Directory.ADObject",
-    "Microsoft.Exchange.Data.Directory.ADRawEntry",
-    "Microsoft.Exchange.Data.ConfigurableObject",
-    "System.Object",
-)
+TYPES = REMOTE_DOMAIN_TYPES
 
 
 def rd(name: str, domain: str | None, ndr) -> Record:
@@ -105,15 +97,10 @@ def test_setting_is_optional_domains():
 
 
 def test_every_id_form_names_this_check():
-    for name in (
+    assert_named_by_every_id(
+        check.CHECK,
         "EX13-MB-000320",
         "V-207330",
-        "SV-207330r615936_rule",
-        "SV-207330r961620_rule",
-        "SV-207330",
-        "V-70081",
-        "SV-84703",
-        "SV-84703r1_rule",
-    ):
-        assert name.upper() in check.CHECK.ids.names()
-        assert find_check(name) is check.CHECK
+        ("SV-207330r615936_rule", "SV-207330r961620_rule"),
+        ("SV-84703", "V-70081"),
+    )
