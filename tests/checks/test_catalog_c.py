@@ -6,42 +6,19 @@ the demo and the end-to-end runs show both sides.  The objects go through the sa
 
 from __future__ import annotations
 
+import importlib
+
 import pytest
 
-from cklauto.checks import (
-    ex13_mb_000005,
-    ex13_mb_000015,
-    ex13_mb_000030,
-    ex13_mb_000065,
-    ex13_mb_000105,
-    ex13_mb_000145,
-    ex13_mb_000150,
-    ex13_mb_000205,
-    ex13_mb_000230,
-    ex13_mb_000240,
-    ex13_mb_000260,
-    ex13_mb_000315,
-    ex13_mb_000320,
-)
 from cklauto.checks.api import Answers, Check, Query, Record, Settings
 from cklauto.emulator import catalog
 from cklauto.emulator.catalog.mailbox import opath_filter
 from cklauto.model import Status
 
 CHECKS = [
-    ex13_mb_000005,
-    ex13_mb_000015,
-    ex13_mb_000030,
-    ex13_mb_000065,
-    ex13_mb_000105,
-    ex13_mb_000145,
-    ex13_mb_000150,
-    ex13_mb_000205,
-    ex13_mb_000230,
-    ex13_mb_000240,
-    ex13_mb_000260,
-    ex13_mb_000315,
-    ex13_mb_000320,
+    importlib.import_module(f"cklauto.checks.ex13_mb_{number}")
+    for number in ("000005", "000015", "000030", "000065", "000105", "000145", "000150")
+    + ("000205", "000230", "000240", "000260", "000315", "000320")
 ]
 # What a site with these samples would write in its settings file.
 SITE = Settings(
