@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from cklauto.checks import _objects, values
-from cklauto.checks.api import Answers, Decision, Query, Scope, Settings, SettingType, SiteSetting, Verdict
+from cklauto.checks.api import Answers, Decision, Query, Scope, Settings, SettingType, SiteSetting, Table, Verdict
 from cklauto.checks.text import plural, ps_literal, quoted, visible
 from cklauto.model import Status
 
@@ -139,3 +139,16 @@ def entry_key(entry: str) -> str:
     if key.lower().startswith("smtp:"):
         key = key[5:].strip()
     return key.casefold()
+
+
+def tally(verdicts: Sequence[Verdict], requirement: str, notes: Sequence[str]) -> Decision:
+    """Open when any forwarding mailbox fails, else NotAFinding (information lines count neither way)."""
+    return _objects.tally(
+        verdicts, noun="forwarding mailbox", plural_noun="forwarding mailboxes", requirement=requirement, notes=notes
+    )
+
+
+def mailbox_table(answers: Answers) -> Table:
+    """The STIG's ``Get-Mailbox | select Name, ForwardingSMTPAddress`` over the mailboxes asked for."""
+    records = _objects.sorted_records(answers[FORWARDING_MAILBOXES], "Name", "Identity")
+    return _objects.table(records, MAILBOX_COLUMNS)

@@ -57,7 +57,7 @@ How cklauto decides:
 
 from __future__ import annotations
 
-from cklauto.checks import _forwarding, _objects
+from cklauto.checks import _forwarding
 from cklauto.checks.api import (
     Answers,
     Check,
@@ -107,18 +107,11 @@ def decide(answers: Answers, settings: Settings) -> Decision:
             return _forwarding.list_unknown(found, AUTHORIZED_ACCOUNTS, "which accounts the EDSP authorises")
         accepted = {_forwarding.entry_key(e): e for e in entries}
         verdicts = [_judge(f, accepted) for f in found]
-    return _objects.tally(
-        verdicts,
-        noun="mailbox with a forwarding SMTP address",
-        plural_noun="mailboxes with a forwarding SMTP address",
-        requirement="an authorisation documented in the EDSP",
-        notes=(_forwarding.SCOPE_NOTE,),
-    )
+    return _forwarding.tally(verdicts, "an authorisation documented in the EDSP", (_forwarding.SCOPE_NOTE,))
 
 
 def tabulate(answers: Answers) -> list[Table]:
-    records = _objects.sorted_records(answers[_forwarding.FORWARDING_MAILBOXES], "Name", "Identity")
-    return [_objects.table(records, _forwarding.MAILBOX_COLUMNS)]
+    return [_forwarding.mailbox_table(answers)]
 
 
 CHECK = Check(

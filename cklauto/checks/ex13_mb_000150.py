@@ -152,21 +152,11 @@ def decide(answers: Answers, settings: Settings) -> Decision:
         if accepted is None:
             return _forwarding.list_unknown(found, AUTHORIZED_DOMAINS, "which domains the EDSP documents", evidence)
         verdicts = [_judge(f, tuple(accepted)) for f in found]
-    return _objects.tally(
-        [*verdicts, *evidence],
-        noun="mailbox with a forwarding SMTP address",
-        plural_noun="mailboxes with a forwarding SMTP address",
-        requirement="a forwarding domain documented in the EDSP",
-        notes=notes,
-    )
+    return _forwarding.tally([*verdicts, *evidence], "a forwarding domain documented in the EDSP", notes)
 
 
 def tabulate(answers: Answers) -> list[Table]:
-    mailboxes = _objects.sorted_records(answers[_forwarding.FORWARDING_MAILBOXES], "Name", "Identity")
-    return [
-        _remote_domains.tabulate(answers, REMOTE_COLUMNS)[0],
-        _objects.table(mailboxes, _forwarding.MAILBOX_COLUMNS),
-    ]
+    return [_remote_domains.tabulate(answers, REMOTE_COLUMNS)[0], _forwarding.mailbox_table(answers)]
 
 
 CHECK = Check(

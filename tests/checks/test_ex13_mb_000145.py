@@ -113,7 +113,7 @@ def test_texts():
     )
     assert bob.fix == "Set-Mailbox -Identity 'contoso.mil/Users/Bob Roe' -ForwardingSmtpAddress $null"
     assert decision.summary == (
-        '1 of 2 mailboxes with a forwarding SMTP address does not have an authorisation documented in the EDSP: "Bob Roe".'
+        '1 of 2 forwarding mailboxes does not have an authorisation documented in the EDSP: "Bob Roe".'
     )
     assert decision.notes[0].startswith("Every mailbox of the organisation was asked for (-ResultSize Unlimited)")
 

@@ -127,7 +127,7 @@ def test_texts():
         "(authorized_forwarding_domains: army.mil)"
     )
     assert decision.summary == (
-        '1 of 2 mailboxes with a forwarding SMTP address does not have a forwarding domain documented in the EDSP: "Bob Roe".'
+        '1 of 2 forwarding mailboxes does not have a forwarding domain documented in the EDSP: "Bob Roe".'
     )
 
 
