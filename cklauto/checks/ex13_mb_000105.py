@@ -135,7 +135,7 @@ def _judge(record: Record, approved: frozenset[str] | None, fix_host: str) -> tu
     unknown = [h for h in hosts if h not in approved]
     if unknown:
         listed = ", ".join(sorted(approved))
-        reason = f"SmartHosts holds {', '.join(unknown)}, not a smart host the EDSP names ({listed})"
+        reason = f"SmartHosts holds {visible(', '.join(unknown))}, not a smart host the EDSP names ({listed})"
         return Verdict(name, False, reason, fix), None
     return Verdict(name, True, f"SmartHosts is {shown}, the EDSP's smart host; DNSRoutingEnabled is False"), None
 

@@ -231,3 +231,10 @@ def test_every_id_form_names_this_check():
         ("SV-207287r615936_rule", "SV-207287r961101_rule"),
         ("SV-84603", "V-69981"),
     )
+
+
+def test_hostile_names_and_hosts_are_shown_escaped():
+    # A bidi override in a smart host name must not reach the finding details raw.
+    decision = decide(sc("Out", ["relay\u202e.evil.com"]), **SMART)
+    reason = decision.failing[0].reason
+    assert "\u202e" not in reason and "\\u202E" in reason

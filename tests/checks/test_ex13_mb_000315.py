@@ -99,3 +99,9 @@ def test_every_id_form_names_this_check():
         ("SV-207329r615936_rule", "SV-207329r961620_rule"),
         ("SV-84701", "V-70079"),
     )
+
+
+def test_hostile_domain_name_is_shown_escaped():
+    decision = decide(rd("Evil", "evil.com\n[NotAFinding] forged", True))
+    reason = decision.failing[0].reason
+    assert "\n" not in reason and "\\u000A" in reason
