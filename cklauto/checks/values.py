@@ -42,6 +42,9 @@ class _Unlimited:
 #: The value of an ``Unlimited<T>`` property that is not limited.
 UNLIMITED: Final = _Unlimited()
 
+#: What :func:`size` returns: a byte count, or ``UNLIMITED``.
+Size = int | _Unlimited
+
 
 def text(value: Any) -> str | None:
     """A scalar property as text; ``None`` stays None.  Lists are refused: they are never one value."""
@@ -229,6 +232,106 @@ def normalize_domain(value: str) -> str:
 
 
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
+_PROXY_PREFIX = re.compile(r"^\s*([A-Za-z0-9]{1,9}):(.*)$", re.DOTALL)
+_SMTP_ADDRESS = re.compile(r"^[^@\s]+@([^@\s]+)$")
+
+
+def smtp_address(value: Any) -> str | None:
+    """A ``ProxyAddress`` such as ForwardingSmtpAddress (``smtp:jane@fabrikam.com``) as ``jane@fabrikam.com``.
+
+    ``$null`` stays None (not set).  The ``smtp:``/``SMTP:`` prefix (any case) is dropped; a bare address (evidence
+    that kept only the address) is accepted.  Any other prefix (``X500:``...) or a value that is not one
+    ``local@domain`` raises: it is not an SMTP address whose domain could be judged.
+    """
+    shown = text(value)
+    if shown is None:
+        return None
+    address = shown.strip()
+    prefixed = _PROXY_PREFIX.match(address)
+    if prefixed:
+        if prefixed.group(1).lower() != "smtp":
+            raise ValueError(f"{_shown(value)} is a {prefixed.group(1)} address, not an SMTP address")
+        address = prefixed.group(2).strip()
+    found = _SMTP_ADDRESS.match(address)
+    if not found or found.group(1).startswith(".") or ".." in found.group(1):
+        raise ValueError(f"{_shown(value)} is not an SMTP address such as 'smtp:jane@fabrikam.com'")
+    return address
+
+
+def smtp_domain(address: str) -> str:
+    """The domain of an SMTP address (``jane@Fabrikam.COM`` -> ``fabrikam.com``), normalised for comparison."""
+    if "@" not in address:
+        raise ValueError(f"{_shown(address)} is not an SMTP address")
+    return normalize_domain(address.rsplit("@", 1)[1])
+
+
+def domain_within(domain: str, pattern: str) -> bool:
+    """Whether every address ``domain`` covers is matched by ``pattern`` (Exchange's SmtpDomainWithSubdomains rules).
+
+    ``contoso.mil`` matches only itself; ``*.contoso.mil`` matches contoso.mil and every subdomain of it; ``*``
+    matches every domain.  ``domain`` may itself be such a pattern (a remote domain's DomainName): ``*.army.mil`` lies
+    within ``*.mil`` but not within ``army.mil``.  Both sides are compared normalised (case, one trailing dot).
+    """
+    name, wanted = normalize_domain(domain), normalize_domain(pattern)
+    if wanted == "*":
+        return True
+    if name == "*":
+        return False
+    if name.startswith("*."):
+        return wanted.startswith("*.") and domain_within(name[2:], wanted)
+    if wanted.startswith("*."):
+        parent = wanted[2:]
+        return name == parent or name.endswith("." + parent)
+    return name == wanted
+
+
+@dataclass(frozen=True)
+class AddressSpace:
+    """One entry of a Send connector's AddressSpaces: ``SMTP:*;1`` is type ``smtp``, address ``*``, cost 1."""
+
+    type: str
+    address: str
+    cost: int
+
+    @property
+    def is_smtp_everything(self) -> bool:
+        """``SMTP:*``: the connector routes mail for every domain no other connector claims (the Internet)."""
+        return self.type == "smtp" and self.address.strip() == "*"
+
+
+_ADDRESS_SPACE = re.compile(r"^\s*([A-Za-z0-9]+):(.*);(\d{1,3})\s*$", re.DOTALL)
+
+
+def address_space(value: Any) -> AddressSpace:
+    """An ``AddressSpace`` as Exchange prints it (``type:address;cost``)."""
+    shown = text(value)
+    found = _ADDRESS_SPACE.match(shown or "")
+    if not found or not found.group(2).strip():
+        raise ValueError(f"{_shown(value)} is not an address space such as 'SMTP:*;1'")
+    return AddressSpace(found.group(1).lower(), found.group(2), int(found.group(3)))
+
+
+def smart_host(value: Any) -> str:
+    """A ``SmartHost`` entry as a comparable name: ``[10.1.1.1]`` -> ``10.1.1.1``, ``Relay.MIL.`` -> ``relay.mil``.
+
+    IP addresses are written in their canonical form (``[2001:DB8::0:1]`` -> ``2001:db8::1``), so the site's list and
+    Exchange's value compare equal whatever the spelling.
+    """
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError(f"{_shown(value)} is not a smart host")
+    host = value.strip()
+    if host.startswith("[") and host.endswith("]"):
+        host = host[1:-1].strip()
+    try:
+        return str(ipaddress.ip_address(host))
+    except ValueError:
+        pass
+    name = normalize_domain(host)
+    if not name or any(ch.isspace() or ch in "[]@/" for ch in name):
+        raise ValueError(f"{_shown(value)} is not a smart host name or IP address")
+    return name
 
 
 def same_name(a: str | None, b: str | None) -> bool:

@@ -9,12 +9,12 @@ from __future__ import annotations
 import importlib
 
 import pytest
-from ck_a_records import connector, rc_answers, without
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cklauto.checks.api import Answers, MissingProperty, Record, Settings
 from cklauto.model import Status
+from tests.checks.ck_a_records import connector, rc_answers, without
 
 NAF, OPEN, NR = Status.NOT_A_FINDING, Status.OPEN, Status.NOT_REVIEWED
 

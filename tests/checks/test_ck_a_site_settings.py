@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from ck_a_records import connector, connectors, rc_answers, transport_service, ts_answers
 
 from cklauto.checks import (
     all_checks,
@@ -20,6 +19,7 @@ from cklauto.checks.api import Record, Settings
 from cklauto.errors import ConfigError
 from cklauto.model import Status
 from cklauto.site import load_site_file
+from tests.checks.ck_a_records import connector, connectors, rc_answers, transport_service, ts_answers
 
 SITE = """
 # From the site's EDSP

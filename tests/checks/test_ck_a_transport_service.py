@@ -9,10 +9,10 @@ from __future__ import annotations
 import importlib
 
 import pytest
-from ck_a_records import transport_service, ts_answers, without
 
 from cklauto.checks.api import MissingProperty, Settings
 from cklauto.model import Status
+from tests.checks.ck_a_records import transport_service, ts_answers, without
 
 NAF, OPEN, NR = Status.NOT_A_FINDING, Status.OPEN, Status.NOT_REVIEWED
 

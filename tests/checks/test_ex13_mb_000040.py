@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from ck_a_records import no_settings, transport_service, ts_answers
 
 from cklauto.checks import ex13_mb_000040 as check
 from cklauto.emulator.catalog import transport_service as catalog
 from cklauto.model import Status
+from tests.checks.ck_a_records import no_settings, transport_service, ts_answers
 
 NAF, OPEN = Status.NOT_A_FINDING, Status.OPEN
 PROP = "MessageTrackingLogSubjectLoggingEnabled"

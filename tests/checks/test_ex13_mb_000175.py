@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from ck_a_records import connector, connectors, names_of, rc_answers, without
 
 from cklauto.checks import ex13_mb_000175 as check
 from cklauto.checks.api import MissingProperty, Record, Settings
 from cklauto.model import Status
+from tests.checks.ck_a_records import connector, connectors, names_of, rc_answers, without
 
 NAF, OPEN, NR = Status.NOT_A_FINDING, Status.OPEN, Status.NOT_REVIEWED
 SETTING = "receive_connector_size_exceptions"

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from ck_a_records import transport_service, ts_answers, without
 
 from cklauto.checks import ex13_mb_000210 as check
 from cklauto.checks.api import MissingProperty, Settings
 from cklauto.emulator.catalog import transport_service as catalog
 from cklauto.model import Status
+from tests.checks.ck_a_records import transport_service, ts_answers, without
 
 NAF, OPEN = Status.NOT_A_FINDING, Status.OPEN
 PROP = "MaxOutboundConnections"

@@ -313,7 +313,9 @@ def test_evidence_file_instead_of_a_connection(site: Site) -> None:
     evidence = site.tmp / "ex03.json"
     evidence.write_text(json.dumps([{"Name": "Relay", "Identity": "Relay", "TlsDomain": None}]), encoding="utf-8")
     target = site.checklist("ex01")
-    result = site.invoke("run", str(target), "--domain", DOMAIN, "--evidence", str(evidence))
+    result = site.invoke(
+        "run", str(target), "--rule", "EX13-MB-000120", "--domain", DOMAIN, "--evidence", str(evidence)
+    )
     assert result.exit_code == 0, result.output
     got = review(target)
     assert got.status is Status.OPEN
@@ -359,7 +361,7 @@ EVIDENCE_DATA = Path(__file__).resolve().parents[1] / "evidence" / "data"
 def test_clixml_evidence_through_the_cli(site: Site) -> None:
     sample = EVIDENCE_DATA / "export_clixml_ps51_utf16le.xml"
     target = site.checklist("ex02")
-    result = site.invoke("run", str(target), "--domain", DOMAIN, "--evidence", str(sample))
+    result = site.invoke("run", str(target), "--rule", "EX13-MB-000120", "--domain", DOMAIN, "--evidence", str(sample))
     assert result.exit_code == 0, result.output
     got = review(target)
     assert got.status in (Status.OPEN, Status.NOT_A_FINDING)
@@ -369,7 +371,16 @@ def test_clixml_evidence_through_the_cli(site: Site) -> None:
 def test_hostile_evidence_is_refused_and_the_checklist_kept(site: Site) -> None:
     target = site.checklist("ex02")
     original = target.read_bytes()
-    result = site.invoke("run", str(target), "--domain", DOMAIN, "--evidence", str(EVIDENCE_DATA / "doctype_xxe.xml"))
+    result = site.invoke(
+        "run",
+        str(target),
+        "--rule",
+        "EX13-MB-000120",
+        "--domain",
+        DOMAIN,
+        "--evidence",
+        str(EVIDENCE_DATA / "doctype_xxe.xml"),
+    )
     assert result.exit_code == 1
     assert "doctype_xxe.xml" in result.output
     assert target.read_bytes() == original
