@@ -24,24 +24,30 @@ from cklauto.errors import CklautoError
 DOMAIN = "contoso.mil"
 USERNAME = "CONTOSO\\svc-stig"
 
-#: Send connectors of each emulated server.  Most are compliant; ex03 has one that is not.
-DEMO_CONNECTORS: dict[str, list[dict[str, object]]] = {
-    "ex01.contoso.mil": [
-        {"Name": "Internal Relay", "Identity": "Internal Relay", "TlsDomain": "contoso.mil"},
-        {"Name": "To Mailbox Site B", "Identity": "To Mailbox Site B", "TlsDomain": "contoso.mil"},
-    ],
-    "ex02.contoso.mil": [{"Name": "Internal Relay", "Identity": "Internal Relay", "TlsDomain": "contoso.mil"}],
-    "ex03.contoso.mil": [
-        {"Name": "Internal Relay", "Identity": "Internal Relay", "TlsDomain": "contoso.mil"},
-        {"Name": "Legacy Scan-to-Mail", "Identity": "Legacy Scan-to-Mail", "TlsDomain": None},
-    ],
-    "ex04.contoso.mil": [{"Name": "Internal Relay", "Identity": "Internal Relay", "TlsDomain": "CONTOSO.MIL."}],
-    "ex05.contoso.mil": [{"Name": "Internal Relay", "Identity": "Internal Relay", "TlsDomain": "contoso.mil"}],
-    "ex06.contoso.mil": [
-        {"Name": "Internal Relay", "Identity": "Internal Relay", "TlsDomain": "contoso.mil"},
-        {"Name": "To DMZ Edge", "Identity": "To DMZ Edge", "TlsDomain": "contoso.mil"},
-    ],
-}
+#: The demo organisation's site settings (what its EDSP and SSP would say), written to site.toml.
+DEMO_SITE = """\
+# Site settings of the demo organisation: values from its Email Domain Security Plan (EDSP) and SSP.
+# Every key is listed, with its meaning, by: cklauto checks
+internal_smtp_domain = ["contoso.mil"]
+approved_certificate_issuers = ["OU=PKI, OU=DoD, O=U.S. Government, C=US"]
+smart_hosts = ["10.1.1.25"]
+internal_smtp_servers = ["10.0.10.25", "10.0.10.26"]
+prohibit_send_quota = "2 GB"
+issue_warning_quota = "1945 MB"
+prohibit_post_quota = "2 GB"
+public_folders_used = false
+minimum_exchange_build = "15.0.1497.2"
+"""
+
+#: The demo's Exchange servers; each answers every cmdlet with the catalogue's realistic objects.
+DEMO_HOSTS = (
+    "ex01.contoso.mil",
+    "ex02.contoso.mil",
+    "ex03.contoso.mil",
+    "ex04.contoso.mil",
+    "ex05.contoso.mil",
+    "ex06.contoso.mil",
+)
 
 
 #: The demo servers configured with findings.
@@ -78,25 +84,22 @@ def run_demo(out_dir: Path | None = None, samples: Path | None = None) -> int:
     password = secrets.token_urlsafe(18)  # a fresh secret per demo; never printed
     # Every cmdlet answers with the catalogue's realistic objects; ex03 is the server with findings.
     hosts = [
-        HostBehavior(
-            name=name,
-            connectors=[dict(c) for c in conns],
-            sample="noncompliant" if name in NONCOMPLIANT else "compliant",
-        )
-        for name, conns in DEMO_CONNECTORS.items()
+        HostBehavior(name=name, sample="noncompliant" if name in NONCOMPLIANT else "compliant") for name in DEMO_HOSTS
     ]
     with EmulatedExchange(hosts, tls=True, auth="basic", users={USERNAME: password}) as emu:
         ca_bundle = out_dir / "emulator-ca.pem"
         shutil.copyfile(emu.ca_path, ca_bundle)
+        site = out_dir / "site.toml"
+        site.write_text(DEMO_SITE, encoding="utf-8")
         inventory = out_dir / "inventory.csv"
-        rows = ["host,server,port"] + [f"{name},127.0.0.1,{emu.port_of(name)}" for name in DEMO_CONNECTORS]
+        rows = ["host,server,port"] + [f"{name},127.0.0.1,{emu.port_of(name)}" for name in DEMO_HOSTS]
         inventory.write_text("\n".join(rows) + "\n", encoding="utf-8")
         report = out_dir / "report.csv"
         args = [
             "run",
             str(checklists),
-            "--domain",
-            DOMAIN,
+            "--site",
+            str(site),
             "--inventory",
             str(inventory),
             "--auth",

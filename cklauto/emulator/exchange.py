@@ -140,6 +140,12 @@ def _not_found(cmdlet: str, wanted: str) -> ErrorRecord:
     )
 
 
+def _server_names(value: Any) -> list[str]:
+    if isinstance(value, (list, tuple)):
+        return [str(v) for v in value if v]
+    return [str(value)] if value else []
+
+
 def _same_server(a: str, b: str) -> bool:
     a, b = a.strip().lower(), b.strip().lower()
     return bool(a) and (a == b or a.split(".", 1)[0] == b.split(".", 1)[0])
@@ -349,10 +355,12 @@ class Engine:
                 raise _Terminating(_not_found(spec.name, str(server)))
         elif server is not None and spec.server_property:
             wanted = str(server)
-            known = {behavior.name, *(str(o.get(spec.server_property) or "") for o in objects)}
+            prop = spec.server_property
+            known = {behavior.name, *(name for o in objects for name in _server_names(o.get(prop)))}
             if not any(_same_server(k, wanted) for k in known if k):
                 raise _Terminating(_not_found(spec.name, wanted))
-            objects = [o for o in objects if _same_server(str(o.get(spec.server_property) or ""), wanted)]
+            # A list-valued server property (a DAG database's Servers) matches when any member is the server.
+            objects = [o for o in objects if any(_same_server(n, wanted) for n in _server_names(o.get(prop)))]
         identity = named.get("identity", positional[0] if positional else None)
         if identity is not None:
             key = str(identity).lower()
