@@ -63,3 +63,27 @@ def readme_table(checks: Sequence[Check]) -> str:
         settings = ", ".join(f"`{s.name}`" + ("" if s.required else " (optional)") for s in check.settings) or "—"
         rows.append(f"| {check.stig_id} | {check.ids.group_id} | {check.title} | {queries} | {settings} |")
     return "\n".join(rows)
+
+
+README_START = "<!-- rules-table:start -->"
+README_END = "<!-- rules-table:end -->"
+
+
+def update_readme(text: str, checks: Sequence[Check]) -> str:
+    """``text`` (the README) with the table between its markers regenerated."""
+    start = text.index(README_START) + len(README_START)
+    end = text.index(README_END)
+    return text[:start] + "\n" + readme_table(checks) + "\n" + text[end:]
+
+
+if __name__ == "__main__":  # python -m cklauto.catalog [README.md]: print the table, or rewrite it in place
+    import sys
+    from pathlib import Path
+
+    from cklauto.checks import all_checks
+
+    if len(sys.argv) > 1:
+        readme = Path(sys.argv[1])
+        readme.write_text(update_readme(readme.read_text(encoding="utf-8"), all_checks()), encoding="utf-8")
+    else:
+        print(readme_table(all_checks()))
