@@ -27,6 +27,7 @@ from typing import Any
 
 from cklauto.errors import RemoteError
 from cklauto.model import SendConnector
+from cklauto.remoting.transport import bound_responses
 
 log = logging.getLogger(__name__)
 
@@ -190,6 +191,7 @@ def _wsman(settings: ConnectionSettings) -> Any:
         kwargs["certificate_key_pem"] = settings.certificate_key_pem
     wsman = WSMan(settings.server, **kwargs)
     _resolve_environment_once(wsman)
+    bound_responses(wsman, settings.server, settings.timeout)  # size, time and redirect bounds (transport.py)
     return wsman
 
 
