@@ -197,6 +197,16 @@ def _multi(value: str) -> str:
 )
 @click.option("--server", help="Server to ask, for every checklist (default: each checklist's FQDN, else host name).")
 @click.option(
+    "--allow-server",
+    "allow_servers",
+    multiple=True,
+    envvar="CKLAUTO_ALLOW_SERVER",
+    metavar="NAME",
+    help="Also send a password (basic, ntlm, credssp, negotiate) to this server when a checklist names it; "
+    "*.DOMAIN allows every server under DOMAIN. Repeatable. Without it, only servers named by --server or the "
+    "inventory, or under a --domain, get one.",
+)
+@click.option(
     "--port", type=click.IntRange(1, 65535), help="TCP port (default 443/80 for Exchange, 5986/5985 for WinRM)."
 )
 @click.option("--ssl/--no-ssl", default=True, show_default=True, help="HTTPS (certificate verified) or HTTP.")
@@ -283,6 +293,7 @@ def run(
     paths: tuple[Path, ...],
     domains: tuple[str, ...],
     server: str | None,
+    allow_servers: tuple[str, ...],
     port: int | None,
     ssl: bool,
     auth: str,
@@ -388,6 +399,7 @@ def run(
         output_dir=output_dir,
         jobs=jobs,
         per_org=per_org,
+        allowed_servers=allow_servers,
     )
     base_dirs = [p for p in paths if p.is_dir()]
     result = _run_interruptibly(files, options, base_dirs, show_progress=not quiet and sys.stderr.isatty())

@@ -11,6 +11,7 @@ was judged; any error leaves the file as it was and puts the reason in its row.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import logging
 import queue
 import threading
@@ -25,6 +26,7 @@ from cklauto.errors import CklautoError, ConfigError, RemoteError, StigNotInChec
 from cklauto.formats import Review, Rule, open_checklist, reopen_if_unchanged
 from cklauto.inventory import Inventory
 from cklauto.model import SendConnector, Status
+from cklauto.remoting import credential_scope
 from cklauto.remoting.session import ConnectionSettings
 from cklauto.rules import find_target_rule
 
@@ -55,6 +57,8 @@ class RunOptions:
     output_dir: Path | None = None
     jobs: int = 8
     per_org: bool = False
+    #: More servers a password may go to (--allow-server); see _credential_refusal.
+    allowed_servers: tuple[str, ...] = ()
 
 
 @dataclass
@@ -265,10 +269,40 @@ def _plan_one(path: Path, row: Row, options: RunOptions, base_dirs: Sequence[Pat
     if _skipped_as_reviewed(row, rule.review, options):
         row.server = server
         return None
+    if evidence is None and (refused := _credential_refusal(path, server, domains, options)):
+        row.server = server
+        _fail(row, refused)
+        return None
     row.server = server if evidence is None else f"evidence:{evidence}"
     port = (entry.port if entry and entry.port else None) or options.connection.port
     output = _output_path(path, options, base_dirs)
     return _Item(row, path, domains, output, port, evidence, rule, checklist.fingerprint)
+
+
+# --- Where a password may go (issue 7, item 11); the policy is cklauto/remoting/credential_scope.py ---
+
+
+def _credential_refusal(path: Path, server: str, domains: tuple[str, ...], options: RunOptions) -> ConfigError | None:
+    """An error when this checklist would send the password to a server the user did not name."""
+    if not credential_scope.sends_password(options.connection.auth, options.connection.password):
+        return None
+    named = _named_servers(options.server, options.inventory, options.allowed_servers)
+    reason = credential_scope.refusal(server, named=named, domains=domains)
+    return None if reason is None else ConfigError(f"{path}: {reason}", credential_scope.HOW_TO_ALLOW)
+
+
+@functools.lru_cache(maxsize=8)
+def _named_servers(
+    server: str | None, inventory: Inventory | None, allowed: tuple[str, ...]
+) -> credential_scope.NamedServers:
+    """Every server name the user gave: --server, the inventory's server and host columns, --allow-server."""
+    rows = inventory.entries if inventory else []
+    return credential_scope.NamedServers.of(
+        [server or "", *allowed, *(e.server or "" for e in rows), *(e.host for e in rows)]
+    )
+
+
+# --- end of the credential scope ------------------------------------------------------------------------
 
 
 def _query_for(item: _Item, options: RunOptions) -> _Query:

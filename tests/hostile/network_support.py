@@ -63,10 +63,12 @@ class Finished:
         return self.stdout + self.stderr
 
 
-def run_cklauto(*args: str, password: str = DEFAULT_PASSWORD, env: dict[str, str] | None = None) -> Finished:
+def run_cklauto(*args: str, password: str | None = DEFAULT_PASSWORD, env: dict[str, str] | None = None) -> Finished:
     """``python -m cklauto ARGS`` in a clean environment (no CKLAUTO_* of the caller), waited for with wait4."""
     environment = {k: v for k, v in os.environ.items() if not k.startswith("CKLAUTO_")}
-    environment.update({"CKLAUTO_PASSWORD": password, "PYTHONPATH": str(REPO), **(env or {})})
+    environment.update({"PYTHONPATH": str(REPO), **(env or {})})
+    if password is not None:
+        environment["CKLAUTO_PASSWORD"] = password
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         proc = subprocess.Popen(
             [sys.executable, "-m", "cklauto", *args],
