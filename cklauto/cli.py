@@ -22,6 +22,7 @@ import click
 
 from cklauto import __version__
 from cklauto.errors import CklautoError
+from cklauto.redact import SecretFilter, scrub
 
 if TYPE_CHECKING:  # the runner imports the remoting layer; --help must not
     from cklauto.runner import RunOptions, RunResult
@@ -45,7 +46,7 @@ def _expected_errors(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except CklautoError as exc:
-            click.echo(f"Error: {exc.one_line()}", err=True)
+            click.echo(f"Error: {scrub(exc.one_line())}", err=True)
             sys.exit(1)
 
     return wrapper  # type: ignore[return-value]
@@ -73,14 +74,24 @@ def main(verbose: int) -> None:
     (e.g. CKLAUTO_RUN_JOBS=16). The password comes only from CKLAUTO_PASSWORD or a prompt.
     """
     if verbose == 0:
+        _guard_log_output()
         return
     # force: each invocation logs to the stderr of that invocation (tests run many in one process).
     level = logging.INFO if verbose == 1 else logging.DEBUG
     logging.basicConfig(level=level, format="cklauto: %(name)s: %(message)s", stream=sys.stderr, force=True)
+    _guard_log_output()
     if verbose < 2:
         # Library chatter (urllib3 connection pools, spnego) is noise below -vv.
         for noisy in ("urllib3", "requests_credssp", "spnego", "pypsrp", "psrpcore"):
             logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+def _guard_log_output() -> None:
+    """Last line of defence on every log line cklauto prints (including Python's fallback handler):
+    pypsrp logs whole server answers at -vv, and a server may echo the password in them."""
+    for handler in (*logging.getLogger().handlers, logging.lastResort):
+        if handler is not None and not any(isinstance(f, SecretFilter) for f in handler.filters):
+            handler.addFilter(SecretFilter())
 
 
 # --------------------------------------------------------------------------------------- show
@@ -332,7 +343,7 @@ def run(
       cklauto run ex01.cklb --domain contoso.mil --evidence ex01-sendconnectors.json
       cklauto run checklists/ --domain contoso.mil --dry-run
     """
-    from cklauto import runner
+    from cklauto import redact, runner
     from cklauto.checks.ex13_mb_000120 import validate_domain
     from cklauto.discover import expand_paths
     from cklauto.inventory import load_inventory
@@ -359,11 +370,13 @@ def run(
             err=True,
         )
     password = password if password is not None else os.environ.get("CKLAUTO_PASSWORD")
+    redact.register(password, username)  # masked in every error, report and log line from here on
     needs_password = username is not None and auth in ("negotiate", "ntlm", "basic", "credssp") and evidence is None
     if needs_password and password is None:
         if not sys.stdin.isatty():
             raise click.UsageError("no password: set CKLAUTO_PASSWORD (stdin is not a terminal to prompt on)")
         password = click.prompt(f"Password for {username}", hide_input=True, err=True)
+        redact.register(password, username)
     if insecure:
         click.echo(
             "WARNING: --insecure: server certificates are NOT verified; anyone on the network path "
@@ -371,6 +384,8 @@ def run(
             err=True,
         )
 
+    key_pem = _read_pem(cert_key_pem, "--cert-key-pem")
+    redact.register(key_pem)
     files = expand_paths(list(paths))
     if not files:
         raise CklautoError(f"no .ckl or .cklb files found in {', '.join(str(p) for p in paths)}")
@@ -388,7 +403,7 @@ def run(
             ca_bundle=ca_bundle,
             insecure=insecure,
             certificate_pem=_read_pem(cert_pem, "--cert-pem"),
-            certificate_key_pem=_read_pem(cert_key_pem, "--cert-key-pem"),
+            certificate_key_pem=key_pem,
             timeout=timeout,
         ),
         server=server,
@@ -414,7 +429,7 @@ def run(
     else:
         for row in result.rows:
             if row.error:
-                click.echo(f"Error: {row.error}", err=True)
+                click.echo(f"Error: {scrub(row.error)}", err=True)
     if result.interrupted:
         click.echo("Interrupted: no new hosts were started; finished writes stand.", err=True)
     sys.exit(result.exit_code(fail_on_open))

@@ -10,10 +10,12 @@ import os
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from cklauto import __version__
 from cklauto.errors import ConfigError
 from cklauto.formats.atomic import write_atomically
+from cklauto.redact import scrub
 from cklauto.runner import Row
 
 REPORT_COLUMNS = tuple(f.name for f in dataclasses.fields(Row))
@@ -39,7 +41,7 @@ def render_json(rows: Sequence[Row], *, dry_run: bool = False, interrupted: bool
         "dry_run": dry_run,
         "interrupted": interrupted,
         "totals": totals(rows),
-        "checklists": [row.as_dict() for row in rows],
+        "checklists": [_clean(row) for row in rows],
     }
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
@@ -49,10 +51,23 @@ def render_csv(rows: Sequence[Row]) -> str:
     writer = csv.DictWriter(buffer, fieldnames=REPORT_COLUMNS, lineterminator="\r\n")
     writer.writeheader()
     for row in rows:
-        values = row.as_dict()
+        values = _clean(row)
         values["changed"] = "true" if row.changed else "false"
         writer.writerow({k: _defuse_formula(str(values[k])) for k in REPORT_COLUMNS})
     return buffer.getvalue()
+
+
+def _cleaned(row: Row) -> Row:
+    """The row with any registered secret masked in its texts (a last line of defence: errors are
+    scrubbed where they are made, but a report is read by many)."""
+    texts: dict[str, Any] = {
+        f.name: scrub(value) for f in dataclasses.fields(row) if isinstance(value := getattr(row, f.name), str)
+    }
+    return dataclasses.replace(row, **texts)
+
+
+def _clean(row: Row) -> dict[str, object]:
+    return _cleaned(row).as_dict()
 
 
 def _defuse_formula(text: str) -> str:
@@ -78,6 +93,7 @@ def write_report(path: Path, rows: Sequence[Row], *, dry_run: bool = False, inte
 def render_table(rows: Sequence[Row], *, dry_run: bool = False) -> str:
     """The human summary: one line per checklist, then the totals."""
     headers = ("CHECKLIST", "HOST", "OLD", "NEW", "RESULT")
+    rows = [_cleaned(row) for row in rows]
     folder = _common_folder([row.checklist for row in rows])
     lines = []
     for row in rows:

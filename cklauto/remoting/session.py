@@ -27,6 +27,7 @@ from typing import Any
 
 from cklauto.errors import RemoteError
 from cklauto.model import SendConnector
+from cklauto.redact import redactor_for
 from cklauto.remoting.transport import bound_responses
 
 log = logging.getLogger(__name__)
@@ -191,7 +192,8 @@ def _wsman(settings: ConnectionSettings) -> Any:
         kwargs["certificate_key_pem"] = settings.certificate_key_pem
     wsman = WSMan(settings.server, **kwargs)
     _resolve_environment_once(wsman)
-    bound_responses(wsman, settings.server, settings.timeout)  # size, time and redirect bounds (transport.py)
+    # Size, time and redirect bounds (transport.py); a redirect's Location is server text, hence the scrub.
+    bound_responses(wsman, settings.server, settings.timeout, scrub=lambda text: _scrub(text, settings))
     return wsman
 
 
@@ -247,7 +249,7 @@ def _fetch(settings: ConnectionSettings) -> FetchResult:
         _close_quietly(settings, pool, wsman)
     if had_errors or errors:
         raise _powershell_error(settings, errors)
-    connectors = [_connector(settings, obj) for obj in objects]
+    connectors = [_scrub_connector(_connector(settings, obj), settings) for obj in objects]
     log.debug("%s: %d Send connector(s)", settings.server, len(connectors))
     return FetchResult(connectors=connectors, endpoint_url=settings.url(), configuration=configuration)
 
@@ -409,11 +411,16 @@ def _one_line(text: str) -> str:
 
 
 def _scrub(text: str, settings: ConnectionSettings) -> str:
-    # Nothing we build contains the password; this guards text that came from elsewhere.
-    for secret in (settings.password, settings.certificate_key_pem):
-        if secret:
-            text = text.replace(secret, "***")
-    return text
+    """``text`` without the password or key, in any form a server may echo them (see cklauto.redact).
+
+    Nothing we build contains them; this guards text that came from the server."""
+    return redactor_for(settings.password, settings.certificate_key_pem, username=settings.username)(text)
+
+
+def _scrub_connector(connector: SendConnector, settings: ConnectionSettings) -> SendConnector:
+    """A connector whose texts echo the password keeps it masked: they go into the finding details."""
+    tls_domain = None if connector.tls_domain is None else _scrub(connector.tls_domain, settings)
+    return SendConnector(_scrub(connector.name, settings), _scrub(connector.identity, settings), tls_domain)
 
 
 def _short(exc: object, limit: int = 200) -> str:
@@ -456,7 +463,7 @@ def _translate(exc: BaseException, settings: ConnectionSettings) -> RemoteError:
     log.debug("%s: remoting failed: %s", host, type(exc).__name__, exc_info=True)
 
     def err(kind: str, reason: str, hint: str | None) -> RemoteError:
-        return RemoteError(host, kind, _scrub(_one_line(reason), settings), hint)
+        return RemoteError(host, kind, _scrub(_one_line(_scrub(reason, settings)), settings), hint)
 
     creds_hint = (
         "check your Kerberos ticket (kinit) and that the server name is the one in its SPN"

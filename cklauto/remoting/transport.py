@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import functools
 import time
+from collections.abc import Callable
 from typing import Any
 
 from cklauto.errors import RemoteError
@@ -41,10 +42,11 @@ def describe_limit(limit: int) -> str:
     return f"{limit // 2**20} MiB" if limit % 2**20 == 0 else f"{limit} bytes"
 
 
-def bound_responses(wsman: Any, host: str, timeout: float) -> None:
+def bound_responses(wsman: Any, host: str, timeout: float, scrub: Callable[[str], str] = str) -> None:
     """Wrap every adapter of ``wsman``'s requests session in a `BoundedAdapter`.
 
-    ``timeout`` is the host's overall deadline in seconds, counted from now.  Raises
+    ``timeout`` is the host's overall deadline in seconds, counted from now; ``scrub`` cleans
+    server text (a redirect's Location) before it goes into an error.  Raises
     `RemoteError` when pypsrp's session cannot be reached: sending without these bounds is
     not an option.
     """
@@ -64,7 +66,7 @@ def bound_responses(wsman: Any, host: str, timeout: float) -> None:
     deadline = time.monotonic() + timeout
     for prefix, adapter in list(session.adapters.items()):
         if not isinstance(adapter, BoundedAdapter):
-            session.adapters[prefix] = BoundedAdapter(adapter, host=host, deadline=deadline)
+            session.adapters[prefix] = BoundedAdapter(adapter, host=host, deadline=deadline, scrub=scrub)
 
 
 class BoundedAdapter:
@@ -74,11 +76,20 @@ class BoundedAdapter:
     so pypsrp's own adapters (connection pooling, key passwords) keep working unchanged.
     """
 
-    def __init__(self, inner: Any, *, host: str, deadline: float, limit: int | None = None) -> None:
+    def __init__(
+        self,
+        inner: Any,
+        *,
+        host: str,
+        deadline: float,
+        limit: int | None = None,
+        scrub: Callable[[str], str] = str,
+    ) -> None:
         self.inner = inner
         self.host = host
         self.deadline = deadline
         self.limit = MAX_RESPONSE_BYTES if limit is None else limit
+        self.scrub = scrub
 
     def send(self, request: Any, stream: bool = False, **kwargs: Any) -> Any:
         self._check_deadline(request)
@@ -111,7 +122,7 @@ class BoundedAdapter:
             )
 
     def _redirect(self, request: Any, response: Any) -> RemoteError:
-        location = _printable(response.headers.get("Location", "")) or "(no Location header)"
+        location = _printable(self.scrub(response.headers.get("Location", ""))) or "(no Location header)"
         downgrade = (
             " (a downgrade from HTTPS to plain HTTP)"
             if _url(request).lower().startswith("https:") and location.lower().startswith("http:")

@@ -7,6 +7,7 @@ redirect to plain HTTP.
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from pathlib import Path
@@ -198,3 +199,22 @@ def test_a_compressed_answer_is_bounded_after_decompression() -> None:
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_a_hosts_file_can_ask_for_every_hostile_mode(tmp_path: Path) -> None:
+    from cklauto.emulator import load_hosts_file
+    from cklauto.emulator.behavior import FAIL_MODES
+    from cklauto.errors import ConfigError
+
+    hostile = ["huge", "endless", "trickle", "redirect", "echo_password_body", "echo_password_fault"]
+    hostile.append("echo_password_record")
+    assert set(hostile) <= set(FAIL_MODES)
+    entries = [{"name": f"ex{i}.contoso.mil", "fail": mode} for i, mode in enumerate(hostile)]
+    entries[3]["redirect_to"] = "http://ex09.contoso.mil/PowerShell"
+    path = tmp_path / "hosts.json"
+    path.write_text(json.dumps({"hosts": entries}), encoding="utf-8")
+    hosts, _ = load_hosts_file(path)
+    assert [h.fail for h in hosts] == hostile and hosts[3].redirect_to == "http://ex09.contoso.mil/PowerShell"
+    path.write_text(json.dumps({"hosts": [{"name": "a", "fail": "redirect", "redirect_to": 5}]}), encoding="utf-8")
+    with pytest.raises(ConfigError, match="redirect_to must be a URL string"):
+        load_hosts_file(path)
