@@ -8,7 +8,6 @@ them, so ``cklauto --help`` and ``cklauto show`` start fast.
 from __future__ import annotations
 
 import functools
-import json
 import logging
 import os
 import signal
@@ -21,6 +20,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from cklauto import __version__
+from cklauto.display import json_text, visible
 from cklauto.errors import CklautoError
 from cklauto.redact import SecretFilter, scrub
 
@@ -46,7 +46,7 @@ def _expected_errors(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except CklautoError as exc:
-            click.echo(f"Error: {scrub(exc.one_line())}", err=True)
+            click.echo(f"Error: {visible(scrub(exc.one_line()))}", err=True)
             sys.exit(1)
 
     return wrapper  # type: ignore[return-value]
@@ -88,10 +88,11 @@ def main(verbose: int) -> None:
 
 def _guard_log_output() -> None:
     """Last line of defence on every log line cklauto prints (including Python's fallback handler):
-    pypsrp logs whole server answers at -vv, and a server may echo the password in them."""
+    pypsrp logs whole server answers at -vv, and a server may echo the password in them; host and
+    file names in messages may hold escape sequences."""
     for handler in (*logging.getLogger().handlers, logging.lastResort):
         if handler is not None and not any(isinstance(f, SecretFilter) for f in handler.filters):
-            handler.addFilter(SecretFilter())
+            handler.addFilter(SecretFilter(render=visible))
 
 
 # --------------------------------------------------------------------------------------- show
@@ -112,7 +113,7 @@ def show(paths: tuple[Path, ...], as_json: bool) -> None:
 
     entries = describe_all(paths)
     if as_json:
-        click.echo(json.dumps(entries, indent=2, ensure_ascii=False))
+        click.echo(json_text(entries))
     else:
         click.echo(render_text(entries))
     if any(entry.get("error") for entry in entries):
@@ -187,7 +188,7 @@ def new(
     except OSError as exc:
         raise CklautoError(f"{output}: could not be written: {exc.strerror or exc}") from None
     rules = sum(len(b.rules) for b in benchmarks)
-    click.echo(f"Created {output} ({fmt}, {host_name}, {rules} rules, all Not_Reviewed)")
+    click.echo(f"Created {visible(output)} ({fmt}, {visible(host_name)}, {rules} rules, all Not_Reviewed)")
 
 
 def _multi(value: str) -> str:
@@ -429,7 +430,7 @@ def run(
     else:
         for row in result.rows:
             if row.error:
-                click.echo(f"Error: {scrub(row.error)}", err=True)
+                click.echo(f"Error: {visible(scrub(row.error))}", err=True)
     if result.interrupted:
         click.echo("Interrupted: no new hosts were started; finished writes stand.", err=True)
     sys.exit(result.exit_code(fail_on_open))

@@ -122,7 +122,8 @@ class SecretFilter(logging.Filter):
 
     Installed on cklauto's log handler as the last line of defence: pypsrp logs whole server
     answers at debug level (-vv), and those may echo the password.  ``render``, when given,
-    further transforms each line of the result (the CLI uses it to escape control characters).
+    further transforms the message, and each line of a traceback (the CLI uses it to escape
+    control characters, so that one record is one line plus its traceback).
     """
 
     def __init__(self, render: Callable[[str], str] | None = None) -> None:
@@ -130,18 +131,19 @@ class SecretFilter(logging.Filter):
         self._render = render
 
     def filter(self, record: logging.LogRecord) -> bool:
-        record.msg = self._clean(record.getMessage())
+        message = scrub(record.getMessage())
+        record.msg = self._render(message) if self._render else message
         record.args = None
         if record.exc_info:
-            record.exc_text = self._clean(logging.Formatter().formatException(record.exc_info))
+            record.exc_text = self._lines(logging.Formatter().formatException(record.exc_info))
             record.exc_info = None
         elif record.exc_text:
-            record.exc_text = self._clean(record.exc_text)
+            record.exc_text = self._lines(record.exc_text)
         if record.stack_info:
-            record.stack_info = self._clean(record.stack_info)
+            record.stack_info = self._lines(record.stack_info)
         return True
 
-    def _clean(self, text: str) -> str:
+    def _lines(self, text: str) -> str:
         text = scrub(text)
         if self._render is None:
             return text

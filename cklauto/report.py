@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import dataclasses
 import io
-import json
 import os
 from collections import Counter
 from collections.abc import Sequence
@@ -13,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from cklauto import __version__
+from cklauto.display import json_text, visible
 from cklauto.errors import ConfigError
 from cklauto.formats.atomic import write_atomically
 from cklauto.redact import scrub
@@ -43,7 +43,7 @@ def render_json(rows: Sequence[Row], *, dry_run: bool = False, interrupted: bool
         "totals": totals(rows),
         "checklists": [_clean(row) for row in rows],
     }
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return json_text(document) + "\n"
 
 
 def render_csv(rows: Sequence[Row]) -> str:
@@ -70,9 +70,20 @@ def _clean(row: Row) -> dict[str, object]:
     return _cleaned(row).as_dict()
 
 
+#: What makes a spreadsheet read a cell as a formula (with their full-width forms, which some Excel
+#: locales accept too).
+_FORMULA_STARTS = ("=", "+", "-", "@", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+
+
 def _defuse_formula(text: str) -> str:
-    # The ISSO opens this in Excel: a cell starting with = + - @ would run as a formula.
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+    """The ISSO opens this in Excel: a cell that would run as a formula gets a leading quote.
+
+    That is one starting with = + - @, also after leading spaces, tabs or line breaks (which
+    spreadsheets skip), and one starting with a tab or carriage return (OWASP's CSV injection list).
+    """
+    if text[:1] in ("\t", "\r") or text.lstrip(" \t\r\n").startswith(_FORMULA_STARTS):
+        return "'" + text
+    return text
 
 
 def write_report(path: Path, rows: Sequence[Row], *, dry_run: bool = False, interrupted: bool = False) -> None:
@@ -109,18 +120,20 @@ def render_table(rows: Sequence[Row], *, dry_run: bool = False) -> str:
                 result = "would rewrite details only"
             if row.note:
                 result += f" ({row.note})"
+        # Every cell is someone else's text (file names, host names, server messages): shown escaped,
+        # so that it can neither move the cursor nor add a fake row.
         lines.append(
             (
-                _relative(row.checklist, folder),
-                row.host or "-",
-                row.old_status or "-",
-                row.status if row.outcome not in ("skipped",) and row.status else "-",
-                result,
+                visible(_relative(row.checklist, folder)),
+                visible(row.host or "-"),
+                visible(row.old_status or "-"),
+                visible(row.status if row.outcome not in ("skipped",) and row.status else "-"),
+                visible(result),
             )
         )
     widths = [max(len(h), *(len(line[i]) for line in lines)) if lines else len(h) for i, h in enumerate(headers)]
     widths[-1] = 0
-    out = [f"Checklists in {folder}:", ""] if folder not in ("", ".") else []
+    out = [f"Checklists in {visible(folder)}:", ""] if folder not in ("", ".") else []
     out.append("  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip())
     out += ["  ".join(v.ljust(w) for v, w in zip(line, widths, strict=True)).rstrip() for line in lines]
     summary = ", ".join(f"{count} {name}" for name, count in totals(rows).items()) or "nothing to do"

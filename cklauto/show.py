@@ -7,6 +7,7 @@ from typing import Any
 
 from cklauto.checks import ex13_mb_000120 as check
 from cklauto.discover import expand_paths
+from cklauto.display import visible
 from cklauto.errors import CklautoError, StigNotInChecklist
 from cklauto.formats import open_checklist
 from cklauto.rules import find_target_rule
@@ -62,26 +63,29 @@ def describe_all(paths: list[Path] | tuple[Path, ...]) -> list[dict[str, Any]]:
 
 
 def render_text(entries: list[dict[str, Any]]) -> str:
+    """The entries for people.  Every value is someone else's text (file names, host names, STIG
+    titles, finding details), so each is shown escaped: it can neither move the cursor nor add lines."""
     blocks = []
     for entry in entries:
-        lines = [entry["path"]]
+        lines = [visible(entry["path"])]
         if "format" in entry:
             host = entry["host_name"] or "(no host name)"
             extra = ", ".join(x for x in (entry["fqdn"], entry["ip"].replace("\n", " ")) if x)
-            lines.append(f"  format:  {entry['format']}")
-            lines.append(f"  host:    {host}" + (f" ({extra})" if extra else ""))
+            lines.append(f"  format:  {visible(entry['format'])}")
+            lines.append(f"  host:    {visible(host)}" + (f" ({visible(extra)})" if extra else ""))
             stigs = "; ".join(s["label"] for s in entry["stigs"])
-            lines.append(f"  STIGs:   {stigs}")
+            lines.append(f"  STIGs:   {visible(stigs)}")
         rule = entry.get("rule")
         if rule:
             who = f", set by {rule['set_by']}" if rule["set_by"] else ""
-            lines.append(f"  V-84609: {rule['group_id']} {rule['rule_id']} ({rule['stig_id']}): {rule['status']}{who}")
-            first = rule["finding_details"].split("\n", 1)[0]
+            ids = f"{rule['group_id']} {rule['rule_id']} ({rule['stig_id']}): {rule['status']}{who}"
+            lines.append(f"  V-84609: {visible(ids)}")
+            first = (rule["finding_details"].splitlines() or [""])[0]
             if first:
-                lines.append(f"           {first[:100]}")
+                lines.append(f"           {visible(first[:100])}")
         if entry.get("note"):
-            lines.append(f"  note:    {entry['note']}")
+            lines.append(f"  note:    {visible(entry['note'])}")
         if entry.get("error"):
-            lines.append(f"  error:   {entry['error']}")
+            lines.append(f"  error:   {visible(entry['error'])}")
         blocks.append("\n".join(lines))
     return "\n".join(blocks) if blocks else "No checklists found."

@@ -63,7 +63,9 @@ class Finished:
         return self.stdout + self.stderr
 
 
-def run_cklauto(*args: str, password: str | None = DEFAULT_PASSWORD, env: dict[str, str] | None = None) -> Finished:
+def run_cklauto(
+    *args: str, password: str | None = DEFAULT_PASSWORD, env: dict[str, str] | None = None, cwd: Path = REPO
+) -> Finished:
     """``python -m cklauto ARGS`` in a clean environment (no CKLAUTO_* of the caller), waited for with wait4."""
     environment = {k: v for k, v in os.environ.items() if not k.startswith("CKLAUTO_")}
     environment.update({"PYTHONPATH": str(REPO), **(env or {})})
@@ -76,7 +78,7 @@ def run_cklauto(*args: str, password: str | None = DEFAULT_PASSWORD, env: dict[s
             stdout=out,
             stderr=err,
             env=environment,
-            cwd=REPO,
+            cwd=cwd,
         )
         # wait4 gives this child's own peak memory (RUSAGE_CHILDREN would mix in earlier children).
         timer = threading.Timer(120, proc.kill)  # a bug must not hang the suite
