@@ -70,7 +70,7 @@ def main(verbose: int) -> None:
                   --host EX01 --fqdn ex01.contoso.mil --format ckl -o ex01.ckl
 
     Options can also come from environment variables: CKLAUTO_DOMAIN, CKLAUTO_USERNAME,
-    CKLAUTO_INVENTORY, CKLAUTO_CA_BUNDLE, and CKLAUTO_<COMMAND>_<OPTION> for the rest
+    CKLAUTO_INVENTORY, CKLAUTO_CA_BUNDLE, CKLAUTO_ALLOW_SERVER, and CKLAUTO_<COMMAND>_<OPTION> for the rest
     (e.g. CKLAUTO_RUN_JOBS=16). The password comes only from CKLAUTO_PASSWORD or a prompt.
     """
     if verbose == 0:

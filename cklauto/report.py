@@ -96,7 +96,9 @@ def write_report(path: Path, rows: Sequence[Row], *, dry_run: bool = False, inte
     else:
         raise ConfigError(f"{path}: the report must end in .json or .csv")
     try:
-        write_atomically(path, text.encode("utf-8"))
+        # A file name that is not UTF-8 reaches Python with surrogates; JSON escapes them, and in
+        # CSV they become visible \udcXX escapes rather than a crash.
+        write_atomically(path, text.encode("utf-8", "backslashreplace"))
     except OSError as exc:
         raise ConfigError(f"{path}: report could not be written: {exc.strerror or exc}") from None
 

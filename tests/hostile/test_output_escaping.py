@@ -228,3 +228,15 @@ def test_cklauto_run_defuses_a_checklist_name_that_starts_with_a_tab_and_a_formu
     assert parsed["checklist"] == "'" + name
     assert raw_unsafe(done.stdout) == []
     assert (tmp_path / name).read_bytes() == before
+
+
+@pytest.mark.parametrize("report", ["r.csv", "r.json"])
+def test_reports_on_a_file_name_that_is_not_utf8(tmp_path: Path, report: str) -> None:
+    shutil.copyfile(SAMPLE_CKLB, tmp_path / os.fsdecode(b"ex\xff.cklb"))
+    evidence = tmp_path / "sc.json"
+    evidence.write_text(json.dumps([{"Name": "Relay", "Identity": "Relay", "TlsDomain": "contoso.mil"}]), "utf-8")
+    args = ["run", str(tmp_path), "--domain", "contoso.mil", "--evidence", str(evidence), "--dry-run"]
+    done = run_cklauto(*args, "--report", str(tmp_path / report))
+    assert done.returncode == 0, done.output
+    text = (tmp_path / report).read_text(encoding="utf-8")
+    assert "ex\\udcff.cklb" in text and "ex\\udcff.cklb" in done.stdout
