@@ -8,7 +8,6 @@ them, so ``cklauto --help`` and ``cklauto show`` start fast.
 from __future__ import annotations
 
 import functools
-import json
 import logging
 import os
 import signal
@@ -21,7 +20,9 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from cklauto import __version__
+from cklauto.display import json_text, visible
 from cklauto.errors import CklautoError
+from cklauto.redact import SecretFilter, scrub
 
 if TYPE_CHECKING:  # the runner imports the remoting layer; --help must not
     from cklauto.runner import RunOptions, RunResult
@@ -45,7 +46,7 @@ def _expected_errors(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except CklautoError as exc:
-            click.echo(f"Error: {exc.one_line()}", err=True)
+            click.echo(f"Error: {visible(scrub(exc.one_line()))}", err=True)
             sys.exit(1)
 
     return wrapper  # type: ignore[return-value]
@@ -69,18 +70,30 @@ def main(verbose: int) -> None:
                   --host EX01 --fqdn ex01.contoso.mil --format ckl -o ex01.ckl
 
     Options can also come from environment variables: CKLAUTO_DOMAIN, CKLAUTO_USERNAME,
-    CKLAUTO_INVENTORY, CKLAUTO_CA_BUNDLE, CKLAUTO_SITE, and CKLAUTO_<COMMAND>_<OPTION> for the rest
+    CKLAUTO_INVENTORY, CKLAUTO_CA_BUNDLE, CKLAUTO_SITE, CKLAUTO_ALLOW_SERVER, and CKLAUTO_<COMMAND>_<OPTION> for
+    the rest
     (e.g. CKLAUTO_RUN_JOBS=16). The password comes only from CKLAUTO_PASSWORD or a prompt.
     """
     if verbose == 0:
+        _guard_log_output()
         return
     # force: each invocation logs to the stderr of that invocation (tests run many in one process).
     level = logging.INFO if verbose == 1 else logging.DEBUG
     logging.basicConfig(level=level, format="cklauto: %(name)s: %(message)s", stream=sys.stderr, force=True)
+    _guard_log_output()
     if verbose < 2:
         # Library chatter (urllib3 connection pools, spnego) is noise below -vv.
         for noisy in ("urllib3", "requests_credssp", "spnego", "pypsrp", "psrpcore"):
             logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+def _guard_log_output() -> None:
+    """Last line of defence on every log line cklauto prints (including Python's fallback handler):
+    pypsrp logs whole server answers at -vv, and a server may echo the password in them; host and
+    file names in messages may hold escape sequences."""
+    for handler in (*logging.getLogger().handlers, logging.lastResort):
+        if handler is not None and not any(isinstance(f, SecretFilter) for f in handler.filters):
+            handler.addFilter(SecretFilter(render=visible))
 
 
 # --------------------------------------------------------------------------------------- show
@@ -105,7 +118,7 @@ def show(paths: tuple[Path, ...], as_json: bool, details_for: str | None) -> Non
 
     entries = describe_all(paths, details_for=details_for)
     if as_json:
-        click.echo(json.dumps(entries, indent=2, ensure_ascii=False))
+        click.echo(json_text(entries))
     else:
         click.echo(render_text(entries))
     if any(entry.get("error") for entry in entries):
@@ -146,7 +159,7 @@ def checks(as_json: bool, site_file: Path | None, domains: tuple[str, ...]) -> N
         site["internal_smtp_domain"] = domains
     entries = describe_checks(registered, set(site))
     if as_json:
-        click.echo(json.dumps(entries, indent=2, ensure_ascii=False))
+        click.echo(json_text(entries))
     else:
         click.echo(render_checks(entries))
 
@@ -251,7 +264,7 @@ def new(
     except OSError as exc:
         raise CklautoError(f"{output}: could not be written: {exc.strerror or exc}") from None
     rules = sum(len(b.rules) for b in benchmarks)
-    click.echo(f"Created {output} ({fmt}, {host_name}, {rules} rules, all Not_Reviewed)")
+    click.echo(f"Created {visible(output)} ({fmt}, {visible(host_name)}, {rules} rules, all Not_Reviewed)")
 
 
 def _multi(value: str) -> str:
@@ -286,6 +299,16 @@ def _multi(value: str) -> str:
     "setting). Repeatable.",
 )
 @click.option("--server", help="Server to ask, for every checklist (default: each checklist's FQDN, else host name).")
+@click.option(
+    "--allow-server",
+    "allow_servers",
+    multiple=True,
+    envvar="CKLAUTO_ALLOW_SERVER",
+    metavar="NAME",
+    help="Also send a password (basic, ntlm, credssp, negotiate) to this server when a checklist names it; "
+    "*.DOMAIN allows every server under DOMAIN. Repeatable. Without it, only servers named by --server or the "
+    "inventory, or under a --domain, get one.",
+)
 @click.option(
     "--port", type=click.IntRange(1, 65535), help="TCP port (default 443/80 for Exchange, 5986/5985 for WinRM)."
 )
@@ -385,6 +408,7 @@ def run(
     site_file: Path | None,
     domains: tuple[str, ...],
     server: str | None,
+    allow_servers: tuple[str, ...],
     port: int | None,
     ssl: bool,
     auth: str,
@@ -427,7 +451,7 @@ def run(
       cklauto run ex01.cklb --rule EX13-MB-000120 --domain contoso.mil --evidence ex01-evidence.json
       cklauto run checklists/ --site site.toml --dry-run
     """
-    from cklauto import runner
+    from cklauto import redact, runner
     from cklauto.checks import select_checks
     from cklauto.discover import expand_paths
     from cklauto.inventory import load_inventory
@@ -475,11 +499,13 @@ def run(
             err=True,
         )
     password = password if password is not None else os.environ.get("CKLAUTO_PASSWORD")
+    redact.register(password, username)  # masked in every error, report and log line from here on
     needs_password = username is not None and auth in ("negotiate", "ntlm", "basic", "credssp") and evidence is None
     if needs_password and password is None:
         if not sys.stdin.isatty():
             raise click.UsageError("no password: set CKLAUTO_PASSWORD (stdin is not a terminal to prompt on)")
         password = click.prompt(f"Password for {username}", hide_input=True, err=True)
+        redact.register(password, username)
     if insecure:
         click.echo(
             "WARNING: --insecure: server certificates are NOT verified; anyone on the network path "
@@ -487,6 +513,8 @@ def run(
             err=True,
         )
 
+    key_pem = _read_pem(cert_key_pem, "--cert-key-pem")
+    redact.register(key_pem)
     files = expand_paths(list(paths))
     if not files:
         raise CklautoError(f"no .ckl or .cklb files found in {', '.join(str(p) for p in paths)}")
@@ -505,7 +533,7 @@ def run(
             ca_bundle=ca_bundle,
             insecure=insecure,
             certificate_pem=_read_pem(cert_pem, "--cert-pem"),
-            certificate_key_pem=_read_pem(cert_key_pem, "--cert-key-pem"),
+            certificate_key_pem=key_pem,
             timeout=timeout,
         ),
         server=server,
@@ -517,6 +545,7 @@ def run(
         output_dir=output_dir,
         jobs=jobs,
         per_org=per_org,
+        allowed_servers=allow_servers,
     )
     base_dirs = [p for p in paths if p.is_dir()]
     result = _run_interruptibly(files, options, base_dirs, show_progress=not quiet and sys.stderr.isatty())
@@ -531,7 +560,7 @@ def run(
     else:
         for row in result.rows:
             if row.error:
-                click.echo(f"Error: {row.error}", err=True)
+                click.echo(f"Error: {visible(scrub(row.error))}", err=True)
     if result.interrupted:
         click.echo("Interrupted: no new hosts were started; finished writes stand.", err=True)
     sys.exit(result.exit_code(fail_on_open))

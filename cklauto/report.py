@@ -5,15 +5,17 @@ from __future__ import annotations
 import csv
 import dataclasses
 import io
-import json
 import os
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from cklauto import __version__
+from cklauto.display import json_text, visible
 from cklauto.errors import ConfigError
 from cklauto.formats.atomic import write_atomically
+from cklauto.redact import scrub
 from cklauto.runner import Row
 
 REPORT_COLUMNS = tuple(f.name for f in dataclasses.fields(Row))
@@ -39,9 +41,9 @@ def render_json(rows: Sequence[Row], *, dry_run: bool = False, interrupted: bool
         "dry_run": dry_run,
         "interrupted": interrupted,
         "totals": totals(rows),
-        "checklists": [row.as_dict() for row in rows],
+        "checklists": [_clean(row) for row in rows],
     }
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return json_text(document) + "\n"
 
 
 def render_csv(rows: Sequence[Row]) -> str:
@@ -49,15 +51,39 @@ def render_csv(rows: Sequence[Row]) -> str:
     writer = csv.DictWriter(buffer, fieldnames=REPORT_COLUMNS, lineterminator="\r\n")
     writer.writeheader()
     for row in rows:
-        values = row.as_dict()
+        values = _clean(row)
         values["changed"] = "true" if row.changed else "false"
         writer.writerow({k: _defuse_formula(str(values[k])) for k in REPORT_COLUMNS})
     return buffer.getvalue()
 
 
+def _cleaned(row: Row) -> Row:
+    """The row with any registered secret masked in its texts (a last line of defence: errors are
+    scrubbed where they are made, but a report is read by many)."""
+    texts: dict[str, Any] = {
+        f.name: scrub(value) for f in dataclasses.fields(row) if isinstance(value := getattr(row, f.name), str)
+    }
+    return dataclasses.replace(row, **texts)
+
+
+def _clean(row: Row) -> dict[str, object]:
+    return _cleaned(row).as_dict()
+
+
+#: What makes a spreadsheet read a cell as a formula (with their full-width forms, which some Excel
+#: locales accept too).
+_FORMULA_STARTS = ("=", "+", "-", "@", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+
+
 def _defuse_formula(text: str) -> str:
-    # The ISSO opens this in Excel: a cell starting with = + - @ would run as a formula.
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+    """The ISSO opens this in Excel: a cell that would run as a formula gets a leading quote.
+
+    That is one starting with = + - @, also after leading spaces, tabs or line breaks (which
+    spreadsheets skip), and one starting with a tab or carriage return (OWASP's CSV injection list).
+    """
+    if text[:1] in ("\t", "\r") or text.lstrip(" \t\r\n").startswith(_FORMULA_STARTS):
+        return "'" + text
+    return text
 
 
 def write_report(path: Path, rows: Sequence[Row], *, dry_run: bool = False, interrupted: bool = False) -> None:
@@ -70,7 +96,9 @@ def write_report(path: Path, rows: Sequence[Row], *, dry_run: bool = False, inte
     else:
         raise ConfigError(f"{path}: the report must end in .json or .csv")
     try:
-        write_atomically(path, text.encode("utf-8"))
+        # A file name that is not UTF-8 reaches Python with surrogates; JSON escapes them, and in
+        # CSV they become visible \udcXX escapes rather than a crash.
+        write_atomically(path, text.encode("utf-8", "backslashreplace"))
     except OSError as exc:
         raise ConfigError(f"{path}: report could not be written: {exc.strerror or exc}") from None
 
@@ -80,6 +108,7 @@ _STATUS_COLUMNS = (("NotAFinding", "NF"), ("Open", "OPEN"), ("Not_Applicable", "
 
 def render_table(rows: Sequence[Row], *, dry_run: bool = False) -> str:
     """The human summary: one line per checklist (counts per status), the totals, then every failure."""
+    rows = [_cleaned(row) for row in rows]
     folder = _common_folder([row.checklist for row in rows])
     by_file: dict[str, list[Row]] = {}
     for row in rows:
@@ -102,21 +131,23 @@ def render_table(rows: Sequence[Row], *, dry_run: bool = False) -> str:
         counts = Counter(r.status for r in evaluated)
         rules = len([r for r in group if r.rule])
         changed = sum(1 for r in evaluated if r.changed)
+        # Every cell is someone else's text (file names, host names, server messages): shown escaped,
+        # so that it can neither move the cursor nor add a fake row.
         lines.append(
             (
-                _relative(checklist, folder),
-                group[0].host or "-",
+                visible(_relative(checklist, folder)),
+                visible(group[0].host or "-"),
                 str(rules),
                 *(str(counts.get(status, 0)) for status, _ in _STATUS_COLUMNS),
                 str(len(left)),
                 str(len(failed)),
                 str(changed),
-                _file_result(group, evaluated, failed, dry_run),
+                visible(_file_result(group, evaluated, failed, dry_run)),
             )
         )
     widths = [max(len(h), *(len(line[i]) for line in lines)) if lines else len(h) for i, h in enumerate(headers)]
     widths[-1] = 0
-    out = [f"Checklists in {folder}:", ""] if folder not in ("", ".") else []
+    out = [f"Checklists in {visible(folder)}:", ""] if folder not in ("", ".") else []
     out.append("  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip())
     out += ["  ".join(v.ljust(w) for v, w in zip(line, widths, strict=True)).rstrip() for line in lines]
     summary = ", ".join(f"{count} {name}" for name, count in totals(rows).items()) or "nothing to do"
@@ -128,7 +159,7 @@ def render_table(rows: Sequence[Row], *, dry_run: bool = False) -> str:
         out.append(f"Failures ({len(failures)}):")
         for row in failures:
             where = _relative(row.checklist, folder) + (f" {row.rule}" if row.rule else "")
-            out.append(f"  {where}: {row.error}")
+            out.append(f"  {visible(where)}: {visible(row.error)}")
     return "\n".join(out)
 
 

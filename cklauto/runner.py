@@ -47,6 +47,7 @@ from cklauto.errors import CklautoError, ConfigError, RemoteError, TargetRuleErr
 from cklauto.formats import Checklist, Rule, StigInfo, open_checklist, reopen_if_unchanged
 from cklauto.inventory import Inventory
 from cklauto.model import Status
+from cklauto.remoting import credential_scope
 from cklauto.remoting.session import ConnectionSettings
 from cklauto.site import show_value
 
@@ -81,6 +82,8 @@ class RunOptions:
     per_org: bool = False
     #: Write a short factual comment on Open results whose comments are empty (STIG Manager requires one).
     write_comments: bool = True
+    #: More servers a password may go to (--allow-server); see _credential_refusal.
+    allowed_servers: tuple[str, ...] = ()
 
 
 @dataclass
@@ -326,6 +329,9 @@ def _plan(path: Path, options: RunOptions, base_dirs: Sequence[Path], rows: list
         fingerprint=checklist.fingerprint,
     )
     target.connect = (connect_to or "", port, evidence)
+    refused = None
+    if evidence is None and connect_to:
+        refused = _credential_refusal(path, connect_to, tuple(settings.get(INTERNAL_DOMAIN_SETTING, ())), options)
     for check in options.checks:
         found = located.get(check.stig_id)
         if found is None:
@@ -340,6 +346,9 @@ def _plan(path: Path, options: RunOptions, base_dirs: Sequence[Path], rows: list
         row.group_id = found.group_id
         row.old_status = row.status = found.review.status.value
         if not _wanted(row, check, found, settings, options):
+            continue
+        if refused is not None:
+            _fail(row, refused)
             continue
         if evidence is None and not connect_to:
             _fail(
@@ -418,6 +427,32 @@ def _wanted(row: Row, check: Check, rule: Rule, settings: Mapping[str, Any], opt
         row.note = f"needs site setting {names}; left as it is (see cklauto checks)"
         return False
     return True
+
+
+# --- Where a password may go (issue 7, item 11); the policy is cklauto/remoting/credential_scope.py ---
+
+
+def _credential_refusal(path: Path, server: str, domains: tuple[str, ...], options: RunOptions) -> ConfigError | None:
+    """An error when this checklist would send the password to a server the user did not name."""
+    if not credential_scope.sends_password(options.connection.auth, options.connection.password):
+        return None
+    named = _named_servers(options.server, options.inventory, options.allowed_servers)
+    reason = credential_scope.refusal(server, named=named, domains=domains)
+    return None if reason is None else ConfigError(f"{path}: {reason}", credential_scope.HOW_TO_ALLOW)
+
+
+@functools.lru_cache(maxsize=8)
+def _named_servers(
+    server: str | None, inventory: Inventory | None, allowed: tuple[str, ...]
+) -> credential_scope.NamedServers:
+    """Every server name the user gave: --server, the inventory's server and host columns, --allow-server."""
+    rows = inventory.entries if inventory else []
+    return credential_scope.NamedServers.of(
+        [server or "", *allowed, *(e.server or "" for e in rows), *(e.host for e in rows)]
+    )
+
+
+# --- end of the credential scope ------------------------------------------------------------------------
 
 
 def _route(target: _Target, options: RunOptions, jobs: dict[tuple[object, ...], _Job]) -> None:

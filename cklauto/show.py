@@ -10,6 +10,7 @@ from cklauto.checks import all_checks, find_check
 from cklauto.checks.api import EXCHANGE_2013_MAILBOX
 from cklauto.checks.frame import parse_details, set_by_person
 from cklauto.discover import expand_paths
+from cklauto.display import visible
 from cklauto.errors import CklautoError
 from cklauto.formats import open_checklist
 
@@ -80,16 +81,18 @@ def describe_all(paths: list[Path] | tuple[Path, ...], *, details_for: str | Non
 
 
 def render_text(entries: list[dict[str, Any]]) -> str:
+    """The entries for people.  Every value is someone else's text (file names, host names, STIG
+    titles, finding details), so each is shown escaped: it can neither move the cursor nor add lines."""
     blocks = []
     for entry in entries:
-        lines = [entry["path"]]
+        lines = [visible(entry["path"])]
         if "format" in entry:
             host = entry["host_name"] or "(no host name)"
             extra = ", ".join(x for x in (entry["fqdn"], entry["ip"].replace("\n", " ")) if x)
-            lines.append(f"  format:  {entry['format']}")
-            lines.append(f"  host:    {host}" + (f" ({extra})" if extra else ""))
+            lines.append(f"  format:  {visible(entry['format'])}")
+            lines.append(f"  host:    {visible(host)}" + (f" ({visible(extra)})" if extra else ""))
             stigs = "; ".join(s["label"] for s in entry["stigs"])
-            lines.append(f"  STIGs:   {stigs}")
+            lines.append(f"  STIGs:   {visible(stigs)}")
         rules = entry.get("rules") or []
         if rules:
             statuses = Counter(r["status"] for r in rules)
@@ -104,15 +107,17 @@ def render_text(entries: list[dict[str, Any]]) -> str:
             for rule in rules:
                 who = f"  set by {rule['set_by']}" if rule["set_by"] else ""
                 ids = f"{rule['stig_id']:<15} {rule['group_id']:<9} {rule['rule_id']:<22}"
-                lines.append(f"    {ids} {rule['status']:<15}{who}".rstrip())
+                lines.append(f"    {visible(ids)} {rule['status']:<15}{who}".rstrip())
                 if "finding_details" in rule:
                     lines.append("    Finding details:")
-                    lines.extend("      " + line for line in (rule["finding_details"] or "(empty)").split("\n"))
+                    lines.extend(
+                        "      " + visible(line) for line in (rule["finding_details"] or "(empty)").split("\n")
+                    )
                     lines.append("    Comments:")
-                    lines.extend("      " + line for line in (rule["comments"] or "(empty)").split("\n"))
+                    lines.extend("      " + visible(line) for line in (rule["comments"] or "(empty)").split("\n"))
         if entry.get("note"):
-            lines.append(f"  note:    {entry['note']}")
+            lines.append(f"  note:    {visible(entry['note'])}")
         if entry.get("error"):
-            lines.append(f"  error:   {entry['error']}")
+            lines.append(f"  error:   {visible(entry['error'])}")
         blocks.append("\n".join(lines))
     return "\n".join(blocks) if blocks else "No checklists found."

@@ -22,7 +22,29 @@ FAIL_MODES: dict[str, str] = {
     "drop": "TCP connection closed without an answer for the `fail_on` action",
     "hang": "no answer ever for the `fail_on` action (released at emulator shutdown)",
     "http503": "HTTP 503 page for the `fail_on` action (WinRMTransportError 503)",
+    "huge": "200 whose Content-Length announces 1 TiB, then bytes until the client hangs up, for the `fail_on` action",
+    "endless": "200 with a chunked body that never ends, for the `fail_on` action",
+    "trickle": "200 whose body arrives one byte every half second, forever, for the `fail_on` action",
+    "redirect": "307 redirect to plain HTTP (`redirect_to`, default the same address over http://) for `fail_on`",
+    "echo_password_body": "HTTP 500 page echoing the client's credential (plain, base64, URL-encoded) for `fail_on`",
+    "echo_password_fault": "WSMan fault whose reason echoes the client's credential, for the `fail_on` action",
+    "echo_password_record": "Get-SendConnector ends with an error record that echoes the client's credential",
 }
+
+#: Fail modes answered by the HTTP front for the `fail_on` action, before any WSMan dispatch.
+TRANSPORT_FAIL_MODES = (
+    "malformed",
+    "html500",
+    "drop",
+    "hang",
+    "http503",
+    "huge",
+    "endless",
+    "trickle",
+    "redirect",
+    "echo_password_body",
+    "echo_password_fault",
+)
 
 #: WSMan actions a transport-level fault can hit.
 WSMAN_ACTIONS = ("Create", "Command", "Send", "Receive", "Signal", "Delete")
@@ -57,6 +79,8 @@ class HostBehavior:
     nested_identity: bool = False
     #: Overrides the message of the error record ``error_record`` / ``nonterminating`` emit.
     error_message: str | None = None
+    #: Where ``fail="redirect"`` points (default: the same address and path over plain http://).
+    redirect_to: str | None = None
     #: Objects per cmdlet (``{"Get-ReceiveConnector": [{...}, ...]}``), as remote PowerShell sends them.
     objects: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     #: Fill every cmdlet not in ``objects`` from the catalogue's samples: "compliant" or "noncompliant".
@@ -96,6 +120,8 @@ def validate_behavior(behavior: HostBehavior) -> None:
         raise ValueError(f"unknown fail_on action {behavior.fail_on!r}; expected one of {', '.join(WSMAN_ACTIONS)}")
     if not isinstance(behavior.port, int) or not 0 <= behavior.port <= 65535:
         raise ValueError(f"port must be 0..65535, not {behavior.port!r}")
+    if behavior.redirect_to is not None and not isinstance(behavior.redirect_to, str):
+        raise ValueError(f"redirect_to must be a URL string, not {behavior.redirect_to!r}")
     if not isinstance(behavior.delay, (int, float)) or behavior.delay < 0:
         raise ValueError(f"delay must be a number >= 0, not {behavior.delay!r}")
     if behavior.sample not in (None, "compliant", "noncompliant"):

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import dataclasses
 import http.server
 import logging
 import selectors
@@ -24,12 +25,14 @@ import ssl
 import tempfile
 import threading
 import time
+import urllib.parse
 import uuid
 import xml.etree.ElementTree as ET
+from collections.abc import Iterator
 from typing import Any
 
 from cklauto.emulator import certs, ntlm, wsman
-from cklauto.emulator.behavior import HostBehavior, HostStats, validate_behavior
+from cklauto.emulator.behavior import TRANSPORT_FAIL_MODES, HostBehavior, HostStats, validate_behavior
 from cklauto.emulator.exchange import EndpointStyle
 from cklauto.emulator.psrp import PoolSession
 
@@ -55,6 +58,10 @@ _HTTP_503 = (
     b"<BODY><h2>Service Unavailable</h2>\r\n<hr><p>HTTP Error 503. The service is unavailable.</p>\r\n"
     b"</BODY></HTML>\r\n"
 )
+#: How much a ``huge`` answer announces: far beyond anything a client should accept.
+_HUGE_LENGTH = 2**40
+_STREAM_CHUNK = b"<" * (1024 * 1024)
+_TRICKLE_INTERVAL = 0.5
 _GARBAGE = b'<?xml version="1.0"?><s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope"><s:Header><broken'
 
 _STYLES = {
@@ -175,12 +182,11 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             self._reply(500, wsman.fault("", wsman.FAULT_INVALID_REQUEST, f"Malformed request: {err}", host.name))
             return
 
-        if (
-            host.fail in ("malformed", "html500", "drop", "hang", "http503")
-            and request.action.lower() == host.fail_on.lower()
-        ):
-            self._inject(host)
+        if host.fail in TRANSPORT_FAIL_MODES and request.action.lower() == host.fail_on.lower():
+            self._inject(host, request)
             return
+        if host.fail == "echo_password_record":
+            host = emu._echo_record_view(host, _echo(*self._credential()))
 
         status, payload = emu._dispatch(host, style_factory(host), request, self)
         if status is None:  # released hang: answer nothing
@@ -194,7 +200,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         else:
             self._send(status, payload, {"Content-Type": "application/soap+xml;charset=UTF-8"})
 
-    def _inject(self, host: HostBehavior) -> None:
+    def _inject(self, host: HostBehavior, request: wsman.Request) -> None:
         if host.fail == "malformed":
             self._send(200, _GARBAGE, {"Content-Type": "application/soap+xml;charset=UTF-8"})
         elif host.fail == "html500":
@@ -206,6 +212,51 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         elif host.fail == "hang":
             self.server.emu._stopping.wait()
             self._drop()
+        elif host.fail == "huge":
+            self._stream({"Content-Length": str(_HUGE_LENGTH)}, _forever(_STREAM_CHUNK))
+        elif host.fail == "endless":
+            chunk = b"%x\r\n" % len(_STREAM_CHUNK) + _STREAM_CHUNK + b"\r\n"
+            self._stream({"Transfer-Encoding": "chunked"}, _forever(chunk))
+        elif host.fail == "trickle":
+            self._stream({"Content-Length": str(1024 * 1024)}, self._trickle())
+        elif host.fail == "redirect":
+            target = host.redirect_to or f"http://{self.headers.get('Host', '')}{self.path}"
+            self._send(307, b"", {"Location": target})
+        elif host.fail == "echo_password_body":
+            page = _IIS_500.replace(b"</fieldset>", b"<p>" + _echo(*self._credential()).encode() + b"</p></fieldset>")
+            self._send(500, page, {"Content-Type": "text/html"})
+        elif host.fail == "echo_password_fault":
+            self._reply(500, wsman.fault(request.message_id, 2150858752, _echo(*self._credential()), host.name))
+
+    def _stream(self, headers: dict[str, str], chunks: Iterator[bytes]) -> None:
+        """A 200 answer whose body is written piece by piece until the client hangs up (or shutdown)."""
+        self.close_connection = True
+        lines = ["HTTP/1.1 200 OK", f"Server: {self.server_version}", "Content-Type: application/soap+xml"]
+        lines += [f"{key}: {value}" for key, value in headers.items()]
+        try:
+            self.wfile.write(("\r\n".join(lines) + "\r\n\r\n").encode("latin-1"))
+            for chunk in chunks:
+                if self.server.emu._stopping.is_set():
+                    break
+                self.wfile.write(chunk)
+        except OSError:  # the client hung up: what a bounded client does
+            pass
+        self._drop()
+
+    def _trickle(self) -> Iterator[bytes]:
+        while not self.server.emu._stopping.wait(_TRICKLE_INTERVAL):
+            yield b"<"
+
+    def _credential(self) -> tuple[str, str]:
+        """What the client logged on with: Basic carries it; otherwise the emulator's first user."""
+        scheme, _, token = self.headers.get("Authorization", "").partition(" ")
+        if scheme.lower() == "basic":
+            try:
+                user, _, password = base64.b64decode(token.strip()).decode("utf-8").partition(":")
+                return user, password
+            except (binascii.Error, ValueError):
+                pass
+        return next(iter(self.server.emu.users.items()))
 
     # --- authentication -------------------------------------------------------------------
     def _unauthorized(self, challenge: str) -> None:
@@ -294,6 +345,7 @@ class EmulatedExchange:
         self._listeners: list[_Listener] = []
         self._shells: dict[str, PoolSession] = {}
         self._shells_lock = threading.Lock()
+        self._echo_views: dict[str, HostBehavior] = {}
         self._stopping = threading.Event()
         self._workers: set[threading.Thread] = set()
         self._conns: set[Any] = set()
@@ -467,6 +519,19 @@ class EmulatedExchange:
             name = name.rsplit(":", 1)[0] if name.count(":") == 1 else name
         return self._hosts.get(name, default)
 
+    def _echo_record_view(self, host: HostBehavior, message: str) -> HostBehavior:
+        """``host`` as a server whose Get-SendConnector fails with ``message`` (one stable object per host,
+        as shells remember the behaviour they were opened with)."""
+        with self._shells_lock:
+            view = self._echo_views.get(host.name.lower())
+            if view is None:
+                view = self._echo_views[host.name.lower()] = dataclasses.replace(host)
+            for item in dataclasses.fields(host):
+                setattr(view, item.name, getattr(host, item.name))
+            view.fail = "error_record"
+            view.error_message = message
+            return view
+
     def _check_basic(self, token: str) -> bool:
         try:
             user, _, password = base64.b64decode(token).decode("utf-8").partition(":")
@@ -591,6 +656,20 @@ class EmulatedExchange:
                 "w:InvalidSelectors",
             )
         return session
+
+
+def _forever(chunk: bytes) -> Iterator[bytes]:
+    while True:
+        yield chunk
+
+
+def _echo(user: str, password: str) -> str:
+    """What a hostile server might say back: the password plain, as a Basic header and URL-encoded."""
+    basic = base64.b64encode(f"{user}:{password}".encode()).decode()
+    return (
+        f"Logon failure for {user} with password {password}. Authorization: Basic {basic}. "
+        f"Form: user={urllib.parse.quote(user, safe='')}&password={urllib.parse.quote(password, safe='')}"
+    )
 
 
 class _Hung(Exception):

@@ -31,6 +31,7 @@ from cklauto.remoting.session import (
     _close_quietly,
     _one_line,
     _scrub,
+    _scrub_value,
     _translate,
     _wsman,
 )
@@ -214,7 +215,8 @@ def _collect(settings: ConnectionSettings, query: ResolvedQuery, ps: Any) -> Que
         for obj in objects:
             record = to_record(obj)
             check_type(query.cmdlet, record.type_names)
-            records.append(record)
+            # A hostile server may echo the password in a property: it would reach the finding details.
+            records.append(Record({k: _scrub_value(v, settings) for k, v in record.items()}, record.type_names))
     except UnreadableObject as exc:
         return RemoteError(
             settings.server,

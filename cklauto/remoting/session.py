@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cklauto.errors import RemoteError
+from cklauto.redact import redactor_for
+from cklauto.remoting.transport import bound_responses
 
 log = logging.getLogger(__name__)
 
@@ -137,6 +139,8 @@ def _wsman(settings: ConnectionSettings) -> Any:
         kwargs["certificate_key_pem"] = settings.certificate_key_pem
     wsman = WSMan(settings.server, **kwargs)
     _resolve_environment_once(wsman)
+    # Size, time and redirect bounds (transport.py); a redirect's Location is server text, hence the scrub.
+    bound_responses(wsman, settings.server, settings.timeout, scrub=lambda text: _scrub(text, settings))
     return wsman
 
 
@@ -180,11 +184,19 @@ def _one_line(text: str) -> str:
 
 
 def _scrub(text: str, settings: ConnectionSettings) -> str:
-    # Nothing we build contains the password; this guards text that came from elsewhere.
-    for secret in (settings.password, settings.certificate_key_pem):
-        if secret:
-            text = text.replace(secret, "***")
-    return text
+    """``text`` without the password or key, in any form a server may echo them (see cklauto.redact).
+
+    Nothing we build contains them; this guards text that came from the server."""
+    return redactor_for(settings.password, settings.certificate_key_pem, username=settings.username)(text)
+
+
+def _scrub_value(value: Any, settings: ConnectionSettings) -> Any:
+    """A property value whose texts echo the password keeps it masked: values go into the finding details."""
+    if isinstance(value, str):
+        return _scrub(value, settings)
+    if isinstance(value, list):
+        return [_scrub_value(item, settings) for item in value]
+    return value
 
 
 def _short(exc: object, limit: int = 200) -> str:
@@ -227,7 +239,7 @@ def _translate(exc: BaseException, settings: ConnectionSettings) -> RemoteError:
     log.debug("%s: remoting failed: %s", host, type(exc).__name__, exc_info=True)
 
     def err(kind: str, reason: str, hint: str | None) -> RemoteError:
-        return RemoteError(host, kind, _scrub(_one_line(reason), settings), hint)
+        return RemoteError(host, kind, _scrub(_one_line(_scrub(reason, settings)), settings), hint)
 
     creds_hint = (
         "check your Kerberos ticket (kinit) and that the server name is the one in its SPN"
