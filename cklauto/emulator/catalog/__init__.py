@@ -66,7 +66,15 @@ def cmdlets() -> dict[str, Cmdlet]:
 
 
 def sample_objects(server: str, *, compliant: bool = True) -> dict[str, list[dict[str, Any]]]:
-    """Realistic objects for every cmdlet, for a server named ``server`` (its organisation's objects included)."""
+    """Realistic objects for every cmdlet, for a server named ``server`` (its organisation's objects included).
+
+    Built once per server: callers must copy an object before changing it (the engine does).
+    """
+    return _samples(server, compliant)
+
+
+@cache
+def _samples(server: str, compliant: bool) -> dict[str, list[dict[str, Any]]]:
     objects: dict[str, list[dict[str, Any]]] = {}
     for module in _families():
         sampler = getattr(module, "sample_objects", None)
