@@ -150,9 +150,11 @@ def _strict(path: str | Path, data: bytes, encoding: str) -> str:
 
 def _load_json(path: str | Path, text: str) -> list[SendConnector]:
     try:
-        data = json.loads(text, parse_constant=_reject_constant)
+        data = json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_strict_object)
     except RecursionError:
         raise EvidenceError(path, "JSON is nested too deeply") from None
+    except _Ambiguous as exc:
+        raise EvidenceError(path, f"is not a usable export: {exc}", _EXPORT_HINT) from None
     except ValueError as exc:
         if text[:1] in ("{", "[", '"'):
             if isinstance(exc, json.JSONDecodeError):
@@ -172,9 +174,18 @@ def _load_json(path: str | Path, text: str) -> list[SendConnector]:
             "if there really are none, export: ConvertTo-Json -InputObject @(Get-SendConnector | "
             "Select-Object Name, Identity, TlsDomain)",
         )
+    if isinstance(data, str):
+        _no_surrogates(path, data)
     if isinstance(data, dict) and _is_value_count_wrapper(data):
         # Windows PowerShell 5.1 writes an array that carries ETS members as {"value": [...], "Count": n}.
+        count = _get(data, "Count")
         data = _get(data, "value")
+        if isinstance(count, bool) or not isinstance(count, int) or count != len(data):
+            raise EvidenceError(
+                path,
+                f"says it holds {count!r} objects but holds {len(data)}, so part of the export may be missing",
+                "export again",
+            )
     if isinstance(data, dict):
         items: list[Any] = [data]
     elif isinstance(data, list):
@@ -188,6 +199,36 @@ def _load_json(path: str | Path, text: str) -> list[SendConnector]:
 
 def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not JSON")
+
+
+class _Ambiguous(ValueError):
+    """A JSON object that names one property twice, or a text that is not text."""
+
+
+def _strict_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    # PowerShell property names ignore case: "TlsDomain" and "tlsdomain" in one object are one property given two
+    # values, and which one a reader takes decides the audit result.  Refuse rather than pick.
+    result: dict[str, Any] = {}
+    seen: dict[str, str] = {}
+    for key, value in pairs:
+        for text in (key, *(v for v in (value,) if isinstance(v, str))):
+            if _has_surrogate(text):
+                raise _Ambiguous("it holds a lone surrogate (\\ud800-\\udfff), which is not a character")
+        folded = key.lower()
+        if folded in seen:
+            raise _Ambiguous(f"property {key!r} appears twice in one object (also as {seen[folded]!r})")
+        seen[folded] = key
+        result[key] = value
+    return result
+
+
+def _has_surrogate(text: str) -> bool:
+    return any(0xD800 <= ord(ch) <= 0xDFFF for ch in text)
+
+
+def _no_surrogates(path: str | Path, text: str) -> None:
+    if _has_surrogate(text):
+        raise EvidenceError(path, "holds a lone surrogate (\\ud800-\\udfff), which is not a character")
 
 
 def _is_value_count_wrapper(data: Mapping[str, Any]) -> bool:
@@ -314,7 +355,20 @@ def _load_clixml(path: str | Path, text: str) -> list[SendConnector]:
         # `Export-Clixml` with no input writes an empty <Objs/>: no Send connectors, like JSON's [].
         return []
     values = _deserialize(path, root)
-    return [_clixml_connector(path, index, value) for index, value in enumerate(values, 1)]
+    if not values:
+        # Records but no output (progress, information, verbose, warning): a failed or interrupted export, not
+        # evidence that there are no Send connectors.
+        raise EvidenceError(
+            path,
+            "holds only progress, information or warning records and no objects, so it is not an export of the Send "
+            "connectors",
+            _EXPORT_HINT,
+        )
+    connectors = [_clixml_connector(path, index, value) for index, value in enumerate(values, 1)]
+    for connector in connectors:
+        for text in (connector.name, connector.identity, connector.tls_domain or ""):
+            _no_surrogates(path, text)
+    return connectors
 
 
 def _first_line(text: str) -> str:
