@@ -3,21 +3,23 @@
 Reading uses lxml with every network and entity feature off.  Writing never re-serialises
 the tree: lxml would rewrite the declaration, drop a BOM and turn ``<X></X>`` into ``<X/>``
 (formats.md §2.9).  Instead the new review text is spliced into the original bytes, between
-the tags of the one VULN's STATUS, FINDING_DETAILS and COMMENTS, so every other byte stays as
-the writer (STIG Viewer, Evaluate-STIG, STIG Manager) left it.
+the tags of each edited VULN's STATUS, FINDING_DETAILS and COMMENTS, so every other byte stays
+as the writer (STIG Viewer, Evaluate-STIG, STIG Manager) left it.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from functools import cached_property
 from pathlib import Path
 
 from lxml import etree
 
-from cklauto.errors import ChecklistError
-from cklauto.formats.base import Asset, Checklist, Review, Rule, StigInfo, first_significant_byte
-from cklauto.formats.text import escape_xml_text
+from cklauto.errors import ChecklistError, UnstorableText
+from cklauto.formats.base import Asset, Change, Checklist, Review, Rule, StigInfo, first_significant_byte
+from cklauto.formats.splice import Replacement, splice, unchanged_outside
+from cklauto.formats.text import encode_xml_text, first_unstorable_in_xml, unicode_name
 from cklauto.model import Status
 from cklauto.safexml import hardened_parser, has_dtd, prolog_declares_dtd
 
@@ -26,8 +28,10 @@ _PARSER = hardened_parser(remove_blank_text=True)
 
 # Markup whose inside must never be mistaken for tags when locating elements in raw bytes.
 _OPAQUE = rb"<!--.*?-->|<!\[CDATA\[.*?\]\]>|<\?.*?\?>"
-_VULN_TAGS = re.compile(_OPAQUE + rb"|<(/?)(VULN|iSTIG)(?=[\s/>])[^>]*>", re.S)
-_REVIEW_TAGS = re.compile(_OPAQUE + rb"|<(STATUS|FINDING_DETAILS|COMMENTS)(?=[\s/>])[^>]*?(/?)>", re.S)
+# The rest of a tag after its name: attributes may hold '>' inside quotes (never '<').
+_TAG_REST = rb"""(?:[^>"']|"[^"]*"|'[^']*')*>"""
+_VULN_TAGS = re.compile(_OPAQUE + rb"|<(/?)VULN(?=[\s/>])" + _TAG_REST, re.S)
+_ANY_TAG = re.compile(_OPAQUE + rb"|<(/?)([^\s/>!?]+)" + _TAG_REST, re.S)
 _DECLARED_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
 
 #: Longer ATTRIBUTE_DATA texts are rule prose, never a Group, Rule, STIG or legacy ID.
@@ -143,26 +147,90 @@ class CklChecklist(Checklist):
         rules = (self._read_rule(stig, i, vulns[i]) for i in sorted(candidates))
         return [rule for rule in rules if rule.names & names]
 
-    def _edited(self, data: bytes, rule: Rule, wanted: Review) -> Checklist:
-        # Only bytes inside this one VULN changed, so proving that VULN well-formed and holding
-        # exactly the wanted review proves the whole file: no need to re-parse megabytes.
-        start, end = self._vuln_span_of(rule)
-        new_end = end + len(data) - len(self.data)
-        try:
-            fragment = etree.fromstring(data[start:new_end], _PARSER)
-        except etree.XMLSyntaxError:
-            fragment = None
-        after = self._read_rule(rule.stig, rule.position[1], fragment) if fragment is not None else None
-        if after is None or after.names != rule.names or after.review != wanted:
-            raise ChecklistError(
-                self.path, "internal error: the edited review did not read back as written; file left unchanged"
-            )
+    def _vuln_span_of(self, rule: Rule) -> tuple[int, int]:
+        return self._vuln_spans_of([rule.position])[rule.position]
+
+    def _vuln_spans_of(self, positions: Sequence[tuple[int, int]]) -> dict[tuple[int, int], tuple[int, int]]:
+        """Byte spans of the VULNs at ``positions``, found in one scan of the bytes."""
+        missing = [p for p in positions if p not in self._vuln_spans]
+        if missing:
+            # The n-th VULN start tag in the bytes is the n-th VULN element in document order
+            # (the tree counts nested and stray copies too, so a hostile copy cannot shift it).
+            wanted = {self._istigs[p[0]].findall("VULN")[p[1]]: p for p in missing}
+            ordinals = {i: wanted[el] for i, el in enumerate(self._root.iter("VULN")) if el in wanted}
+            for ordinal, span in _locate_vulns(self.path, self.data, set(ordinals)).items():
+                self._vuln_spans[ordinals[ordinal]] = span
+        return {p: self._vuln_spans[p] for p in positions}
+
+    def _with_changes(self, changes: Sequence[Change], *, verbatim: bool) -> Checklist:
+        spans = self._vuln_spans_of([rule.position for rule, _ in changes])
+        replacements: list[Replacement] = []
+        for rule, wanted in changes:
+            start, end = spans[rule.position]
+            replacements += self._field_replacements(rule, wanted, start, end, verbatim=verbatim)
+        data = splice(self.data, replacements)
+        if not unchanged_outside(self.data, data, replacements):
+            raise ChecklistError(self.path, "internal error: the splice changed other bytes; file left unchanged")
+        # Only bytes inside the edited VULNs changed, so proving each of them well-formed and
+        # holding exactly the wanted review proves the whole file: no need to re-parse megabytes.
+        for rule, wanted in changes:
+            start, end = spans[rule.position]
+            shift = sum(len(new) - (e - s) for s, e, new in replacements if e <= start)
+            inside = sum(len(new) - (e - s) for s, e, new in replacements if start <= s and e <= end)
+            try:
+                fragment = etree.fromstring(data[start + shift : end + shift + inside], _PARSER)
+            except etree.XMLSyntaxError:
+                fragment = None
+            after = self._read_rule(rule.stig, rule.position[1], fragment) if fragment is not None else None
+            if after is None or fragment.tag != "VULN" or after.names != rule.names or after.review != wanted:
+                raise ChecklistError(
+                    self.path, "internal error: the edited review did not read back as written; file left unchanged"
+                )
         return CklChecklist.trusted(self.path, data, self._disk_stamp)
 
-    def _vuln_span_of(self, rule: Rule) -> tuple[int, int]:
-        if rule.position not in self._vuln_spans:
-            self._vuln_spans[rule.position] = _vuln_span(self.path, self.data, rule.position)
-        return self._vuln_spans[rule.position]
+    def _field_replacements(
+        self, rule: Rule, wanted: Review, start: int, end: int, *, verbatim: bool
+    ) -> list[Replacement]:
+        old = rule.review
+        new_text = {
+            b"STATUS": wanted.status.value if wanted.status != old.status else None,
+            b"FINDING_DETAILS": wanted.finding_details if wanted.finding_details != old.finding_details else None,
+            b"COMMENTS": wanted.comments if wanted.comments != old.comments else None,
+        }
+        fields = _field_spans(self.path, self.data, start, end, rule.label)
+        replacements: list[Replacement] = []
+        for tag, text in new_text.items():
+            if text is None:
+                continue
+            if tag not in fields:
+                raise ChecklistError(self.path, f"rule {rule.label} has no {tag.decode()} element; file left unchanged")
+            elem_start, content_start, content_end, elem_end = fields[tag]
+            newline = b"\n"
+            if verbatim:
+                bad = first_unstorable_in_xml(text)
+                if bad is not None:
+                    raise UnstorableText(self.path, rule.label, tag.decode(), unicode_name(bad))
+                newline = self._newline_of(content_start, content_end)
+            encoded = encode_xml_text(text, newline)
+            if content_start is None or content_end is None:  # <X/> or <X />
+                if encoded:
+                    replacements.append((elem_start, elem_end, b"<" + tag + b">" + encoded + b"</" + tag + b">"))
+            else:
+                replacements.append((content_start, content_end, encoded))
+        return replacements
+
+    def _newline_of(self, content_start: int | None, content_end: int | None) -> bytes:
+        """The line ending a field's new text is written with: the field's own, else the file's."""
+        if content_start is not None and content_end is not None:
+            newline = self.data.find(b"\n", content_start, content_end)
+            if newline >= 0:
+                return b"\r\n" if self.data[newline - 1 : newline] == b"\r" else b"\n"
+        return self._file_newline
+
+    @cached_property
+    def _file_newline(self) -> bytes:
+        newline = self.data.find(b"\n")
+        return b"\r\n" if newline > 0 and self.data[newline - 1 : newline] == b"\r" else b"\n"
 
     @classmethod
     def trusted(cls, path: Path, data: bytes, disk_stamp: tuple[int, int, int] | None) -> CklChecklist:
@@ -214,40 +282,6 @@ class CklChecklist(Checklist):
             ),
         )
 
-    def _splice_review(self, rule: Rule, review: Review) -> bytes:
-        start, end = self._vuln_span_of(rule)
-        old = rule.review
-        new_text = {
-            "status": review.status.value if review.status != old.status else None,
-            "finding_details": review.finding_details if review.finding_details != old.finding_details else None,
-            "comments": review.comments if review.comments != old.comments else None,
-        }
-        spans = _review_spans(self.data, start, end)
-        pieces: list[bytes] = []
-        cursor = 0
-        for field in ("status", "finding_details", "comments"):
-            text = new_text[field]
-            if text is None:
-                continue
-            tag = _FIELD_TAG[field]
-            if tag not in spans:
-                raise ChecklistError(
-                    self.path, f"rule {rule.group_id} has no {tag.decode()} element; file left unchanged"
-                )
-            elem_start, content_start, content_end, elem_end = spans[tag]
-            encoded = escape_xml_text(text).encode("utf-8")
-            if content_start is None:  # <X/> or <X />
-                if not encoded:
-                    continue
-                pieces += [self.data[cursor:elem_start], b"<" + tag + b">" + encoded + b"</" + tag + b">"]
-                cursor = elem_end
-            else:
-                assert content_end is not None
-                pieces += [self.data[cursor:content_start], encoded]
-                cursor = content_end
-        pieces.append(self.data[cursor:])
-        return b"".join(pieces)
-
 
 def _parse(path: Path, data: bytes) -> etree._Element:
     body = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
@@ -291,49 +325,72 @@ def _element_text(element: etree._Element) -> str:
     return str(element.xpath("string()"))
 
 
-def _vuln_span(path: Path, data: bytes, position: tuple[int, int]) -> tuple[int, int]:
-    """Byte span of the VULN at ``position`` (iSTIG number, VULN number within it; 0-based)."""
-    stig = vuln = -1
+def _locate_vulns(path: Path, data: bytes, ordinals: set[int]) -> dict[int, tuple[int, int]]:
+    """Byte spans of the VULN elements with these document-order numbers (0-based), in one scan."""
+    spans: dict[int, tuple[int, int]] = {}
+    count = -1
     start = None
+    depth = 0
     for match in _VULN_TAGS.finditer(data):
-        closing, name = match.group(1), match.group(2)
+        closing = match.group(1)
         if closing is None:
             continue  # comment, CDATA or PI
-        if closing == b"" and name == b"iSTIG":
-            stig, vuln = stig + 1, -1
-        elif closing == b"" and name == b"VULN":
-            vuln += 1
-            if (stig, vuln) == position:
-                start = match.start()
-        elif start is not None and name == b"VULN":
-            return start, match.end()
+        if closing == b"":
+            empty = match.group(0).endswith(b"/>")
+            if start is not None:
+                depth += 0 if empty else 1
+                continue
+            count += 1
+            if count in ordinals:
+                if empty:
+                    spans[count] = (match.start(), match.end())
+                else:
+                    start, depth = match.start(), 1
+        elif start is not None:
+            depth -= 1
+            if depth == 0:
+                spans[count] = (start, match.end())
+                start = None
+        if len(spans) == len(ordinals):
+            return spans
     raise ChecklistError(path, "internal error: could not locate the rule's bytes; file left unchanged")
 
 
-def _review_spans(data: bytes, start: int, end: int) -> dict[bytes, tuple[int, int | None, int | None, int]]:
-    """For STATUS, FINDING_DETAILS and COMMENTS directly in one VULN: element and content spans."""
-    spans: dict[bytes, tuple[int, int | None, int | None, int]] = {}
-    position = start
-    while True:
-        match = _REVIEW_TAGS.search(data, position, end)
-        if match is None:
-            return spans
-        tag = match.group(1)
-        if tag is None:
-            position = match.end()
+#: Element span, content start and end (None for ``<X/>``), element end.
+_FieldSpan = tuple[int, "int | None", "int | None", int]
+_REVIEW_FIELDS = (b"STATUS", b"FINDING_DETAILS", b"COMMENTS")
+
+
+def _field_spans(path: Path, data: bytes, start: int, end: int, label: str) -> dict[bytes, _FieldSpan]:
+    """STATUS, FINDING_DETAILS and COMMENTS that are children of the VULN at ``start:end``.
+
+    Elements are matched by depth, so a look-alike nested deeper (inside a STIG_DATA, say) is
+    never taken for the rule's own field.
+    """
+    spans: dict[bytes, _FieldSpan] = {}
+    depth = 0
+    open_field: tuple[bytes, int, int] | None = None
+    for match in _ANY_TAG.finditer(data, start, end):
+        closing, name = match.group(1), match.group(2)
+        if closing is None:
+            continue  # comment, CDATA or PI
+        if closing == b"/":
+            depth -= 1
+            if depth == 1 and open_field is not None:
+                spans[open_field[0]] = (open_field[1], open_field[2], match.start(), match.end())
+                open_field = None
             continue
-        if match.group(2) == b"/":
-            spans.setdefault(tag, (match.start(), None, None, match.end()))
-            position = match.end()
-            continue
-        close = re.compile(_OPAQUE + rb"|</" + tag + rb"\s*>", re.S)
-        scan = match.end()
-        while True:
-            found = close.search(data, scan, end)
-            if found is None:
-                return spans
-            if found.group(0).startswith(b"</" + tag):
-                break
-            scan = found.end()
-        spans.setdefault(tag, (match.start(), match.end(), found.start(), found.end()))
-        position = found.end()
+        empty = match.group(0).endswith(b"/>")
+        if depth == 1 and name in _REVIEW_FIELDS:
+            if name in spans or (open_field is not None and open_field[0] == name):
+                raise ChecklistError(
+                    path,
+                    f"rule {label} has more than one {name.decode()} element; fix the checklist so it has one",
+                )
+            if empty:
+                spans[name] = (match.start(), None, None, match.end())
+            else:
+                open_field = (name, match.start(), match.end())
+        if not empty:
+            depth += 1
+    return spans
