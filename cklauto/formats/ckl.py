@@ -34,21 +34,23 @@ _VULN_TAGS = re.compile(_OPAQUE + rb"|<(/?)VULN(?=[\s/>])" + _TAG_REST, re.S)
 _ANY_TAG = re.compile(_OPAQUE + rb"|<(/?)([^\s/>!?]+)" + _TAG_REST, re.S)
 _DECLARED_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
 
-#: Longer ATTRIBUTE_DATA texts are rule prose, never a Group, Rule, STIG or legacy ID.
-_MAX_IDENTIFIER_LENGTH = 80
+_DIGITS = re.compile(r"[0-9]+")
 
 
-def _may_be_named(text: str, names: frozenset[str]) -> bool:
-    """Whether an identifier answers to one of ``names`` (as :attr:`Rule.names` derives them)."""
-    name = text.strip().upper()
-    if name in names:
-        return True
-    if not name.startswith("SV-"):
-        return False
-    return name.partition("R")[0] in names or (name.endswith("_RULE") and name[: -len("_RULE")] in names)
+def _digit_needles(names: frozenset[str]) -> list[str] | None:
+    """For each name its longest run of ASCII digits, or None when some name has no digit.
 
-
-_FIELD_TAG = {"status": b"STATUS", "finding_details": b"FINDING_DETAILS", "comments": b"COMMENTS"}
+    An identifier answering to a name holds that name (case aside), and neither case mapping
+    nor surrounding whitespace changes a digit: a text without any of these runs cannot name
+    the rule, however its letters are written.
+    """
+    needles: set[str] = set()
+    for name in names:
+        runs = _DIGITS.findall(name)
+        if not runs:
+            return None
+        needles.add(max(runs, key=len))
+    return sorted(needles)
 
 
 def looks_like_ckl(data: bytes) -> bool:
@@ -128,24 +130,47 @@ class CklChecklist(Checklist):
         return self._read_rule(self.stigs[position[0]], position[1], vuln)
 
     def find_rules(self, stig: StigInfo, names: frozenset[str]) -> list[Rule]:
-        # Reading every rule in Python costs ~0.1 ms each (and XPath predicates are slower
-        # still); scanning the short ATTRIBUTE_DATA texts picks the few candidate rules, which
-        # are then read in full and matched exactly.
+        # Reading every rule in Python costs ~0.1 ms each; the identifier texts that hold one
+        # of the names' digit runs pick the few candidate rules, which are then read in full
+        # and matched exactly.
+        needles = _digit_needles(names)
+        if needles is None:
+            return [rule for rule in self._rules_of(stig.position) if rule.names & names]
         istig = self._istigs[stig.position]
-        vulns = istig.findall("VULN")
-        candidates: list[int] = []
-        # Most texts fail on their first character; whitespace may precede an identifier.
-        first_chars = {ch for name in names if name for ch in (name[0], name[0].lower())} | set(" \t\r\n")
+        index_of = {vuln: i for i, vuln in enumerate(istig.findall("VULN"))}
+        candidates: dict[int, etree._Element] = {}
         for data in istig.iter("ATTRIBUTE_DATA"):
             text = data.text
-            if text and text[0] in first_chars and len(text) <= _MAX_IDENTIFIER_LENGTH and _may_be_named(text, names):
-                vuln = data.getparent().getparent()
-                if vuln.tag == "VULN":
-                    index = vulns.index(vuln)
-                    if index not in candidates:
-                        candidates.append(index)
-        rules = (self._read_rule(stig, i, vulns[i]) for i in sorted(candidates))
+            if not text or not any(needle in text for needle in needles):
+                continue
+            stig_data = data.getparent()
+            owner = stig_data.getparent() if stig_data is not None else None
+            if stig_data is not None and stig_data.tag == "STIG_DATA" and owner in index_of:
+                candidates[index_of[owner]] = owner
+                continue
+            self._refuse_nested_copy(stig, data, names, index_of)
+        rules = (self._read_rule(stig, i, candidates[i]) for i in sorted(candidates))
         return [rule for rule in rules if rule.names & names]
+
+    def _refuse_nested_copy(
+        self, stig: StigInfo, data: etree._Element, names: frozenset[str], rules: dict[etree._Element, int]
+    ) -> None:
+        """Raise when ``data`` lies in a copy of a wanted rule that is not one of the STIG's rules.
+
+        STIG Viewer puts rules (VULN) only directly in an iSTIG.  A VULN anywhere else that
+        answers to the same names makes "which one is the rule" a guess, so it is refused.
+        """
+        copy = next(data.iterancestors("VULN"), None)
+        if copy is None or copy in rules:
+            return  # not inside any VULN, or an odd element inside a real rule: not an identifier
+        if self._read_rule(stig, -1, copy).names & names:
+            parent = copy.getparent()
+            where = parent.tag if parent is not None and isinstance(parent.tag, str) else "?"
+            raise ChecklistError(
+                self.path,
+                f"holds a copy of rule {sorted(names)[0]} nested inside <{where}> (line {copy.sourceline}), "
+                "where STIG Viewer never puts a rule; fix the checklist so the rule appears once",
+            )
 
     def _vuln_span_of(self, rule: Rule) -> tuple[int, int]:
         return self._vuln_spans_of([rule.position])[rule.position]
@@ -246,6 +271,7 @@ class CklChecklist(Checklist):
         attrs: dict[str, str] = {}
         legacy: list[str] = []
         tail: dict[str, str] = {}
+        repeated = None
         for child in vuln.iterchildren(tag=etree.Element):
             if child.tag == "STIG_DATA":
                 name = child.findtext("VULN_ATTRIBUTE") or ""
@@ -256,8 +282,16 @@ class CklChecklist(Checklist):
                 elif name not in attrs:
                     attrs[name] = value
             else:
+                if child.tag in tail and child.tag in _REVIEW_FIELD_NAMES:
+                    repeated = child.tag
                 tail[child.tag] = _element_text(child)
         group_id = attrs.get("Vuln_Num", "").strip()
+        if repeated is not None:
+            # Which of two STATUS elements is the review is a guess; a write would have to guess too.
+            raise ChecklistError(
+                self.path,
+                f"rule {group_id or index + 1} has more than one {repeated} element; fix the checklist so it has one",
+            )
         raw_status = tail.get("STATUS", "").strip()
         try:
             status = Status.parse(raw_status) if raw_status else Status.NOT_REVIEWED
@@ -359,6 +393,7 @@ def _locate_vulns(path: Path, data: bytes, ordinals: set[int]) -> dict[int, tupl
 #: Element span, content start and end (None for ``<X/>``), element end.
 _FieldSpan = tuple[int, "int | None", "int | None", int]
 _REVIEW_FIELDS = (b"STATUS", b"FINDING_DETAILS", b"COMMENTS")
+_REVIEW_FIELD_NAMES = frozenset(tag.decode() for tag in _REVIEW_FIELDS)
 
 
 def _field_spans(path: Path, data: bytes, start: int, end: int, label: str) -> dict[bytes, _FieldSpan]:

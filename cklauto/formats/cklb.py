@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from collections.abc import Sequence
 from datetime import datetime, timezone
 from functools import cached_property
@@ -57,6 +58,14 @@ class CklbChecklist(Checklist):
             ) from None
         except RecursionError:
             raise ChecklistError(path, "is not a checklist: JSON nested too deeply") from None
+        except ValueError as exc:  # Python refuses to convert a number of over 4,300 digits
+            limit = sys.get_int_max_str_digits() if hasattr(sys, "get_int_max_str_digits") else 4300
+            problem = (
+                f"holds a number of more than {limit:,} digits, which no checklist has"
+                if "integer string conversion" in str(exc)
+                else f"is not valid JSON: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}"
+            )
+            raise ChecklistError(path, problem) from None
         _check_shape(path, self._doc)
 
     @cached_property
