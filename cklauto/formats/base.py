@@ -9,6 +9,7 @@ parsing and the byte-level splice; nothing here knows XML or JSON.
 from __future__ import annotations
 
 import abc
+import functools
 import os
 import zlib
 from collections.abc import Sequence
@@ -90,7 +91,7 @@ class Rule:
     title: str
     review: Review
 
-    @property
+    @functools.cached_property  # a frozen dataclass: computed once, never changes
     def names(self) -> frozenset[str]:
         """Every identifier this rule answers to, upper-cased.
 

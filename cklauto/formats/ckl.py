@@ -1,7 +1,10 @@
 """STIG Viewer 2.x checklists (.ckl, XML).
 
-Reading uses lxml with every network and entity feature off.  Writing never re-serialises
-the tree: lxml would rewrite the declaration, drop a BOM and turn ``<X></X>`` into ``<X/>``
+Reading uses lxml with every network and entity feature off.  A checklist laid out as its
+writers lay it out (see ``ckl_layout``) is checked for well-formedness without building a tree,
+and only the parts asked for (the ASSET, each STIG_INFO, the candidate VULNs) are parsed; any
+other checklist is read as one tree.  Both ways read the same values and write the same bytes.
+Writing never re-serialises the tree: lxml would rewrite the declaration, drop a BOM and turn ``<X></X>`` into ``<X/>``
 (formats.md §2.9).  Instead the new review text is spliced into the original bytes, between
 the tags of each edited VULN's STATUS, FINDING_DETAILS and COMMENTS, so every other byte stays
 as the writer (STIG Viewer, Evaluate-STIG, STIG Manager) left it.
@@ -18,6 +21,7 @@ from lxml import etree
 
 from cklauto.errors import ChecklistError, UnstorableText
 from cklauto.formats.base import Asset, Change, Checklist, Review, Rule, StigInfo, first_significant_byte
+from cklauto.formats.ckl_layout import Layout, read_layout, rules_naming
 from cklauto.formats.splice import Replacement, splice, unchanged_outside
 from cklauto.formats.text import encode_xml_text, first_unstorable_in_xml, unicode_name
 from cklauto.model import Status
@@ -34,23 +38,45 @@ _VULN_TAGS = re.compile(_OPAQUE + rb"|<(/?)VULN(?=[\s/>])" + _TAG_REST, re.S)
 _ANY_TAG = re.compile(_OPAQUE + rb"|<(/?)([^\s/>!?]+)" + _TAG_REST, re.S)
 _DECLARED_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
 
-_DIGITS = re.compile(r"[0-9]+")
+# Characters that case mapping never changes and never produces, and that XML writes as they
+# are: a run of them in a name is in the raw bytes of every identifier answering to that name.
+_CASELESS_RUN = re.compile(r"[0-9._-]*[0-9][0-9._-]*")
 
 
-def _digit_needles(names: frozenset[str]) -> list[str] | None:
-    """For each name its longest run of ASCII digits, or None when some name has no digit.
+def _needles(names: frozenset[str]) -> list[str] | None:
+    """For each name its longest run of digits, dots, dashes and underscores; None if one has none.
 
-    An identifier answering to a name holds that name (case aside), and neither case mapping
-    nor surrounding whitespace changes a digit: a text without any of these runs cannot name
-    the rule, however its letters are written.
+    An identifier answering to a name holds that name, whatever the case of its letters or the
+    whitespace around it (``v-207290 `` answers to ``V-207290``), so it holds the run too: a
+    text without any of the runs cannot name the rule.  ``V-207290`` gives ``-207290``.
     """
     needles: set[str] = set()
     for name in names:
-        runs = _DIGITS.findall(name)
-        if not runs:
+        runs = _CASELESS_RUN.findall(name)
+        if not runs or max(len(run) for run in runs) < 3:
             return None
-        needles.add(max(runs, key=len))
-    return sorted(needles)
+        needles.add(max(runs, key=len))  # the leftmost of the longest
+    # A needle holding another is found by that other one.
+    return sorted(n for n in needles if not any(other != n and other in n for other in needles))
+
+
+_PLAIN_NAME = re.compile(r"[A-Z0-9._-]+")
+
+
+def _may_answer(data: bytes, span: tuple[int, int], names: frozenset[str]) -> bool:
+    """False only when the VULN at ``span`` certainly answers to none of ``names``.
+
+    Spares parsing a VULN that merely holds a needle (``SRG-APP-000120`` for ``-000120``).  Only
+    for ASCII bytes and plain names, where upper-casing the bytes is what upper-casing the
+    identifiers does (the caller has ruled out character references and CDATA).
+    """
+    if not all(_PLAIN_NAME.fullmatch(name) for name in names):
+        return True
+    vuln = data[span[0] : span[1]]
+    if not vuln.isascii():
+        return True
+    upper = vuln.upper()
+    return any(name.encode("ascii") in upper for name in names)
 
 
 def looks_like_ckl(data: bytes) -> bool:
@@ -63,9 +89,20 @@ class CklChecklist(Checklist):
 
     format = "ckl"
 
-    def __init__(self, path: Path, data: bytes, disk_stamp: tuple[int, int, int] | None = None) -> None:
+    def __init__(
+        self, path: Path, data: bytes, disk_stamp: tuple[int, int, int] | None = None, *, fast: bool = True
+    ) -> None:
         super().__init__(path, data, disk_stamp)
-        _ = self._istigs  # parse and check now: a checklist that opened is a valid one
+        self._fast = fast
+        # Check now, so that a checklist that opened is a valid one: well-formed and laid out
+        # as expected, or else parsed whole (which raises the error a bad file deserves).
+        if not (fast and _well_formed(path, data) and self._layout is not None):
+            self.__dict__["_layout"] = None
+            _ = self._istigs
+
+    @cached_property
+    def _layout(self) -> Layout | None:
+        return read_layout(self.data) if self._fast else None
 
     @cached_property
     def _root(self) -> etree._Element:
@@ -83,9 +120,16 @@ class CklChecklist(Checklist):
     def _vuln_spans(self) -> dict[tuple[int, int], tuple[int, int]]:
         return {}
 
+    def _part(self, span: tuple[int, int]) -> etree._Element:
+        """The element at ``span`` of the layout, parsed on its own."""
+        try:
+            return etree.fromstring(self.data[span[0] : span[1]], _PARSER)
+        except etree.XMLSyntaxError:
+            raise ChecklistError(self.path, "internal error: a part of the checklist did not parse alone") from None
+
     @cached_property
     def asset(self) -> Asset:
-        asset = self._root.find("ASSET")
+        asset = self._part(self._layout.asset) if self._layout is not None else self._root.find("ASSET")
         assert asset is not None
 
         def text(tag: str) -> str:
@@ -95,10 +139,14 @@ class CklChecklist(Checklist):
 
     @cached_property
     def stigs(self) -> list[StigInfo]:
+        if self._layout is not None:
+            si_data = [self._part(istig.info).iterfind("SI_DATA") for istig in self._layout.istigs]
+        else:
+            si_data = [istig.iterfind("STIG_INFO/SI_DATA") for istig in self._istigs]
         result = []
-        for position, istig in enumerate(self._istigs):
+        for position, items in enumerate(si_data):
             info: dict[str, str] = {}
-            for si in istig.iterfind("STIG_INFO/SI_DATA"):
+            for si in items:
                 name = (si.findtext("SID_NAME") or "").strip()
                 if name and name not in info:
                     info[name] = (si.findtext("SID_DATA") or "").strip()
@@ -126,16 +174,34 @@ class CklChecklist(Checklist):
         return cache[stig_position]  # type: ignore[no-any-return]
 
     def rule_at(self, position: tuple[int, int]) -> Rule:
-        vuln = self._istigs[position[0]].findall("VULN")[position[1]]
-        return self._read_rule(self.stigs[position[0]], position[1], vuln)
+        if position[0] < 0 or position[1] < 0:
+            raise IndexError(position)
+        cache: dict[tuple[int, int], Rule] = self.__dict__.setdefault("_rule_at_cache", {})
+        if position not in cache:  # the bytes never change, so neither does a rule read from them
+            if self._layout is not None:
+                vuln = self._part(self._layout.istigs[position[0]].vulns[position[1]])
+            else:
+                vuln = self._istigs[position[0]].findall("VULN")[position[1]]
+            cache[position] = self._read_rule(self.stigs[position[0]], position[1], vuln)
+        return cache[position]
 
     def find_rules(self, stig: StigInfo, names: frozenset[str]) -> list[Rule]:
-        # Reading every rule in Python costs ~0.1 ms each; the identifier texts that hold one
-        # of the names' digit runs pick the few candidate rules, which are then read in full
-        # and matched exactly.
-        needles = _digit_needles(names)
+        # Reading every rule in Python costs ~0.1 ms each; the identifiers that hold one of
+        # the names' digit runs pick the few candidate rules, which are then read in full and
+        # matched exactly.  In the bytes when the layout is certain, else in the tree.
+        needles = _needles(names)
         if needles is None:
             return [rule for rule in self._rules_of(stig.position) if rule.names & names]
+        if self._layout is not None:
+            istig = self._layout.istigs[stig.position]
+            found = rules_naming(self.data, istig, needles)
+            if found is not None:
+                rules = (
+                    self.rule_at((stig.position, index))
+                    for index in found
+                    if _may_answer(self.data, istig.vulns[index], names)
+                )
+                return [rule for rule in rules if rule.names & names]
         istig = self._istigs[stig.position]
         index_of = {vuln: i for i, vuln in enumerate(istig.findall("VULN"))}
         candidates: dict[int, etree._Element] = {}
@@ -177,6 +243,8 @@ class CklChecklist(Checklist):
 
     def _vuln_spans_of(self, positions: Sequence[tuple[int, int]]) -> dict[tuple[int, int], tuple[int, int]]:
         """Byte spans of the VULNs at ``positions``, found in one scan of the bytes."""
+        if self._layout is not None:
+            return {p: self._layout.istigs[p[0]].vulns[p[1]] for p in positions}
         missing = [p for p in positions if p not in self._vuln_spans]
         if missing:
             # The n-th VULN start tag in the bytes is the n-th VULN element in document order
@@ -265,6 +333,7 @@ class CklChecklist(Checklist):
         """
         checklist = cls.__new__(cls)
         Checklist.__init__(checklist, path, data, disk_stamp)
+        checklist._fast = True
         return checklist
 
     def _read_rule(self, stig: StigInfo, index: int, vuln: etree._Element) -> Rule:
@@ -317,8 +386,8 @@ class CklChecklist(Checklist):
         )
 
 
-def _parse(path: Path, data: bytes) -> etree._Element:
-    body = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
+def _check_prolog(path: Path, body: bytes) -> None:
+    """Refuse what must never reach the parser: UTF-16, another encoding, a DTD."""
     if body.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise ChecklistError(path, "is UTF-16 encoded; STIG Viewer checklists are UTF-8", "re-save it as UTF-8")
     declared = _DECLARED_ENCODING.match(body)
@@ -328,6 +397,42 @@ def _parse(path: Path, data: bytes) -> etree._Element:
         )
     if prolog_declares_dtd(body):
         raise ChecklistError(path, "contains a DTD (<!DOCTYPE>); STIG Viewer never writes one, so it is refused unread")
+
+
+class _NoTree:
+    """A parser target that builds nothing: libxml2 still checks every byte, in C."""
+
+    def __init__(self) -> None:
+        self.doctype_seen = False
+
+    def doctype(self, *_: object) -> None:
+        self.doctype_seen = True
+
+    def close(self) -> None:
+        return None
+
+
+def _well_formed(path: Path, data: bytes) -> bool:
+    """Whether ``data`` is well-formed XML, checked by the same hardened parser without a tree.
+
+    Raises ChecklistError for what the prolog check refuses; False sends the caller to the full
+    parse, which reports the error in its own words.
+    """
+    body = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
+    _check_prolog(path, body)
+    target = _NoTree()
+    try:
+        etree.fromstring(data, hardened_parser(target=target))
+    except etree.XMLSyntaxError:
+        return False
+    if target.doctype_seen:
+        raise ChecklistError(path, "contains a DTD (<!DOCTYPE>); STIG Viewer never writes one, so it is refused unread")
+    return True
+
+
+def _parse(path: Path, data: bytes) -> etree._Element:
+    body = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
+    _check_prolog(path, body)
     try:
         root = etree.fromstring(data, _PARSER)
     except etree.XMLSyntaxError as exc:
@@ -402,6 +507,9 @@ def _field_spans(path: Path, data: bytes, start: int, end: int, label: str) -> d
     Elements are matched by depth, so a look-alike nested deeper (inside a STIG_DATA, say) is
     never taken for the rule's own field.
     """
+    quick = _children_walk(data, start, end)
+    if quick is not None:
+        return quick
     spans: dict[bytes, _FieldSpan] = {}
     depth = 0
     open_field: tuple[bytes, int, int] | None = None
@@ -429,3 +537,45 @@ def _field_spans(path: Path, data: bytes, start: int, end: int, label: str) -> d
         if not empty:
             depth += 1
     return spans
+
+
+_WS = re.compile(rb"[ \t\r\n]*")
+_PLAIN_START_TAG = re.compile(rb"<([A-Za-z_][A-Za-z0-9_.-]*)(\s*/)?>")
+
+
+def _children_walk(data: bytes, start: int, end: int) -> dict[bytes, _FieldSpan] | None:
+    """:func:`_field_spans` for a VULN written as its writers write it, or None.
+
+    Steps from child to child, each bounded by its first end tag, and must arrive exactly at
+    ``</VULN>`` (the argument of ``ckl_layout``: a child that is not a whole element leaves an
+    end tag where only whitespace or a start tag may stand).  None, and the tokenizer decides,
+    for anything else: attributes, text between children, comments, CDATA, a field twice.
+    """
+    close = end - len(b"</VULN>")
+    if not data.startswith(b"<VULN>", start) or not data.startswith(b"</VULN>", close):
+        return None
+    if data.find(b"<!", start, end) >= 0 or data.find(b"<?", start, end) >= 0:
+        return None
+    spans: dict[bytes, _FieldSpan] = {}
+    pos = start + len(b"<VULN>")
+    while True:
+        pos = _WS.match(data, pos).end()  # type: ignore[union-attr]
+        if pos == close:
+            return spans
+        tag = _PLAIN_START_TAG.match(data, pos)
+        if tag is None:
+            return None
+        name = tag.group(1)
+        if tag.group(2):  # <X/> or <X />
+            span: _FieldSpan = (pos, None, None, tag.end())
+            pos = tag.end()
+        else:
+            end_tag = data.find(b"</" + name + b">", tag.end(), close)
+            if end_tag < 0:
+                return None
+            pos = end_tag + len(name) + 3
+            span = (tag.start(), tag.end(), end_tag, pos)
+        if name in _REVIEW_FIELDS:
+            if name in spans:
+                return None
+            spans[name] = span
