@@ -200,6 +200,43 @@ def bench_one(source: Path, copies: int) -> None:
     )
 
 
+def bench_many_rules(source: Path, counts: tuple[int, ...] = (1, 10, 30, 60), repeats: int = 40) -> None:
+    """Several rules of one checklist in one edit: the cost should grow by the splice, not by parses."""
+    try:
+        from cklauto.formats import ReviewEdit
+        from cklauto.rules import find_rules_for
+    except ImportError:
+        print("\nseveral rules per checklist: not available in this version (no with_reviews)")
+        return
+    from cklauto.formats import parse_checklist
+
+    data = source.read_bytes()
+    first = parse_checklist(source, data)
+    stig = first.stigs[0]
+    rules = first.rules(stig)
+    print(f"\nseveral rules per checklist ({source.name}; CPU time in memory: parse, find, splice, verify; no save)")
+    medians = {}
+    for count in counts:
+        chosen = rules[:: max(1, len(rules) // count)][:count]
+        wanted = {i: [rule.rule_id] for i, rule in enumerate(chosen)}
+        times = []
+        for _ in range(repeats):
+            started = time.process_time()
+            checklist = parse_checklist(source, data)
+            found = find_rules_for(checklist, stig.benchmark_id, wanted)
+            edits = [ReviewEdit(rule, status=Status.OPEN, finding_details=DETAILS) for rule in found.values()]  # type: ignore[arg-type]
+            checklist.with_reviews(edits)
+            times.append(time.process_time() - started)
+        medians[count] = statistics.median(times)
+        print(f"  {count:3d} rules: {medians[count] * 1000:6.2f} ms per checklist (median of {repeats})")
+    low, high = min(counts), max(counts)
+    slope = (medians[high] - medians[low]) / (high - low)
+    print(
+        f"  each further rule adds {slope * 1000:.3f} ms; {high} rules one at a time would be about "
+        f"{medians[low] * high * 1000:.0f} ms ({high} parses)"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--copies", type=int, default=1000, help="pairs per --source checklist")
@@ -212,6 +249,7 @@ def main() -> None:
     print(BASELINE)
     for source in args.source or [DEFAULT_SOURCE]:
         bench_one(source, args.copies)
+    bench_many_rules((args.source or [DEFAULT_SOURCE])[0])
     if args.reference:
         big = (
             [p for p in sorted(REFERENCE.glob("*.ckl")) if p.stat().st_size >= 1024 * 1024]

@@ -40,9 +40,14 @@ def find_rules_for(
         raise StigNotInChecklist(checklist.path, f"does not hold the {benchmark_id} STIG (it holds: {held})")
     every_name = frozenset().union(*names.values())
     candidates = [rule for stig in stigs for rule in checklist.find_rules(stig, every_name)] if every_name else []
+    by_name: dict[str, list[Rule]] = {}
+    for rule in candidates:
+        for name in rule.names & every_name:
+            by_name.setdefault(name, []).append(rule)
     result: dict[K, Rule | TargetRuleError] = {}
     for key, key_names in names.items():
-        matches = [rule for rule in candidates if rule.names & key_names]
+        matched = {id(rule): rule for name in key_names for rule in by_name.get(name, ())}
+        matches = sorted(matched.values(), key=lambda rule: rule.position)
         label = _label(key_names)
         if not matches:
             result[key] = TargetRuleError(checklist.path, f"its {benchmark_id} STIG has no rule {label}")

@@ -282,3 +282,27 @@ def test_the_tree_free_check_accepts_exactly_what_the_parser_accepts(cut: int, i
     except ChecklistError:
         accepted = None  # refused before parsing (encoding, DTD): the full path refuses it too
     assert accepted is None or accepted == parses
+
+
+@pytest.mark.parametrize(
+    "stig_data",
+    [
+        "<STIG_DATA><VULN_ATTRIBUTE>Rule_ID</VULN_ATTRIBUTE><ATTRIBUTE_DATA>SV-1r1_rule</ATTRIBUTE_DATA></STIG_DATA>",
+        "<STIG_DATA><ATTRIBUTE_DATA>SV-1r1_rule</ATTRIBUTE_DATA><VULN_ATTRIBUTE>Rule_ID</VULN_ATTRIBUTE></STIG_DATA>",
+        "<STIG_DATA><!-- c --><VULN_ATTRIBUTE>Rule_ID</VULN_ATTRIBUTE><ATTRIBUTE_DATA>x</ATTRIBUTE_DATA></STIG_DATA>",
+        "<STIG_DATA><VULN_ATTRIBUTE>A</VULN_ATTRIBUTE><VULN_ATTRIBUTE>B</VULN_ATTRIBUTE><ATTRIBUTE_DATA>x</ATTRIBUTE_DATA>"
+        "<ATTRIBUTE_DATA>y</ATTRIBUTE_DATA></STIG_DATA>",
+        "<STIG_DATA><VULN_ATTRIBUTE/><ATTRIBUTE_DATA/></STIG_DATA>",
+        "<STIG_DATA><VULN_ATTRIBUTE>Vuln_Num</VULN_ATTRIBUTE></STIG_DATA>",
+        "<STIG_DATA><VULN_ATTRIBUTE>V<!-- c -->x</VULN_ATTRIBUTE><ATTRIBUTE_DATA> y <b/>z</ATTRIBUTE_DATA></STIG_DATA>",
+        "<STIG_DATA/>",
+    ],
+)
+def test_attribute_shortcut_reads_what_findtext_reads(stig_data: str) -> None:
+    from cklauto.formats.ckl import _attribute
+
+    element = etree.fromstring(stig_data)
+    assert _attribute(element) == (
+        element.findtext("VULN_ATTRIBUTE") or "",
+        element.findtext("ATTRIBUTE_DATA") or "",
+    )
