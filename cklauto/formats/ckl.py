@@ -4,10 +4,11 @@ Reading uses lxml with every network and entity feature off.  A checklist laid o
 writers lay it out (see ``ckl_layout``) is checked for well-formedness without building a tree,
 and only the parts asked for (the ASSET, each STIG_INFO, the candidate VULNs) are parsed; any
 other checklist is read as one tree.  Both ways read the same values and write the same bytes.
-Writing never re-serialises the tree: lxml would rewrite the declaration, drop a BOM and turn ``<X></X>`` into ``<X/>``
-(formats.md §2.9).  Instead the new review text is spliced into the original bytes, between
-the tags of each edited VULN's STATUS, FINDING_DETAILS and COMMENTS, so every other byte stays
-as the writer (STIG Viewer, Evaluate-STIG, STIG Manager) left it.
+
+Writing never re-serialises a tree: lxml would rewrite the declaration, drop a BOM and turn
+``<X></X>`` into ``<X/>`` (formats.md §2.9).  Instead the new review text is spliced into the
+original bytes, between the tags of each edited VULN's STATUS, FINDING_DETAILS and COMMENTS, so
+every other byte stays as the writer (STIG Viewer, Evaluate-STIG, STIG Manager) left it.
 """
 
 from __future__ import annotations
@@ -62,7 +63,6 @@ def _needles(names: frozenset[str]) -> list[str] | None:
 
 
 _PLAIN_NAME = re.compile(r"[A-Z0-9._-]+")
-
 
 #: Beyond this many names, parsing a candidate costs less than testing each name against it.
 _MAX_NAMES_TO_TEST = 16
@@ -199,8 +199,8 @@ class CklChecklist(Checklist):
 
     def find_rules(self, stig: StigInfo, names: frozenset[str]) -> list[Rule]:
         # Reading every rule in Python costs ~0.1 ms each; the identifiers that hold one of
-        # the names' digit runs pick the few candidate rules, which are then read in full and
-        # matched exactly.  In the bytes when the layout is certain, else in the tree.
+        # the names' case-proof runs pick the few candidate rules, which are then read in full
+        # and matched exactly.  In the bytes when the layout is certain, else in the tree.
         needles = _needles(names)
         if needles is None:
             return [rule for rule in self._rules_of(stig.position) if rule.names & names]

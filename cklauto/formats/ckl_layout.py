@@ -74,7 +74,8 @@ def rules_naming(data: bytes, istig: IStigLayout, needles: list[str]) -> list[in
     answering to a name holds one in its raw bytes, unless a character reference spells part
     of it, and then the answer is None.
     """
-    first = istig.vulns[0][0] if istig.vulns else istig.end
+    # From STIG_INFO on: a name there (a stray copy of a rule, say) is for the tree to judge.
+    first = istig.info[0]
     if _has_char_reference(data, first, istig.end):
         return None
     starts = istig.vuln_starts
@@ -82,8 +83,9 @@ def rules_naming(data: bytes, istig: IStigLayout, needles: list[str]) -> list[in
     for pattern in _needle_patterns(tuple(needles)):
         for hit in pattern.finditer(data, first, istig.end):
             index = bisect.bisect_right(starts, hit.start()) - 1
-            if index >= 0 and hit.start() < istig.vulns[index][1]:
-                found.add(index)
+            if index < 0 or hit.start() >= istig.vulns[index][1]:
+                return None  # in STIG_INFO or in a comment between rules
+            found.add(index)
     return sorted(found)
 
 

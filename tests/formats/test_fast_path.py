@@ -135,9 +135,15 @@ def checklists(draw: st.DrawFn) -> tuple[bytes, str, list[str]]:
             mutation = draw(st.sampled_from(MUTATIONS))
             event(mutation)
             vulns.append(_vuln(number, mutation, numbers, ind, nl))
+        info_extra = draw(st.sampled_from(["", "", "", "copy", "mention"]))
+        event(f"stig_info: {info_extra or 'plain'}")
+        if info_extra == "copy":  # a stray copy of a rule inside STIG_INFO
+            info_extra = f"<VULN>{_vuln(numbers[0], 'none', numbers, '', '')}</VULN>"
+        elif info_extra == "mention":
+            info_extra = f"<SI_DATA><SID_NAME>notice</SID_NAME><SID_DATA>see V-{numbers[0]}</SID_DATA></SI_DATA>"
         stigs.append(
             f"{ind * 2}<iSTIG>{nl}{ind * 3}<STIG_INFO><SI_DATA><SID_NAME>stigid</SID_NAME><SID_DATA>S{s % 2}"
-            f"</SID_DATA></SI_DATA></STIG_INFO>{nl}" + "".join(vulns) + f"{ind * 2}</iSTIG>{nl}"
+            f"</SID_DATA></SI_DATA>{info_extra}</STIG_INFO>{nl}" + "".join(vulns) + f"{ind * 2}</iSTIG>{nl}"
         )
     body = (
         f"<CHECKLIST>{nl}{ind}<ASSET><HOST_NAME>h{numbers[0]}</HOST_NAME></ASSET>{nl}{ind}<STIGS>{nl}"
