@@ -24,7 +24,7 @@ from lxml import etree
 
 from cklauto.errors import ChecklistError, UnstorableText
 from cklauto.formats.base import Asset, Change, Checklist, Review, Rule, StigInfo, first_significant_byte
-from cklauto.formats.ckl_layout import Layout, read_layout, rules_naming
+from cklauto.formats.ckl_layout import Layout, read_layout, root_start, rules_naming
 from cklauto.formats.splice import Replacement, splice, unchanged_outside
 from cklauto.formats.text import encode_xml_text, first_unstorable_in_xml, unicode_name
 from cklauto.model import Status
@@ -428,22 +428,40 @@ class _NoTree:
         return None
 
 
-def _well_formed(path: Path, data: bytes) -> bool:
-    """Whether ``data`` is well-formed XML, checked by the same hardened parser without a tree.
+#: libxml2 limits a text node to this many bytes only while it builds a tree; a file no longer
+#: than this cannot hold a longer text node, so for it the check without a tree agrees.
+_MAX_TREE_FREE_BYTES = 10_000_000
 
-    Raises ChecklistError for what the prolog check refuses; False sends the caller to the full
-    parse, which reports the error in its own words.
+
+def _well_formed(path: Path, data: bytes) -> bool:
+    """Whether the hardened parser, building a tree, would accept ``data``; checked without one.
+
+    Everything but what follows the root element, which the layout walk checks (only
+    whitespace and comments).  Raises ChecklistError for what the prolog check refuses.  False
+    (also for a file it cannot judge) sends the caller to the full parse, which reports any
+    error in its own words.
     """
     body = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
     _check_prolog(path, body)
+    root = root_start(data)
+    if root is None or len(data) > _MAX_TREE_FREE_BYTES:
+        return False
+    # libxml2 stops a tree one level of nesting sooner than a parse into a target, so the check
+    # reads the document wrapped in one more element.  What the wrapper lets pass after the
+    # root (text, a second root) the layout walk refuses.
+    view = memoryview(data)
+    wrapped = b"".join((view[:root], b"<w>", view[root:], b"</w>"))
     target = _NoTree()
+    parser = hardened_parser(target=target)
     try:
-        etree.fromstring(data, hardened_parser(target=target))
+        etree.fromstring(wrapped, parser)
     except etree.XMLSyntaxError:
         return False
     if target.doctype_seen:
         raise ChecklistError(path, "contains a DTD (<!DOCTYPE>); STIG Viewer never writes one, so it is refused unread")
-    return True
+    # Errors libxml2 recovers from (an undeclared namespace prefix, say) fail a tree parse but
+    # not a parse into a target.
+    return not any(entry.level >= etree.ErrorLevels.ERROR for entry in parser.error_log)
 
 
 def _parse(path: Path, data: bytes) -> etree._Element:

@@ -67,6 +67,14 @@ def read_layout(data: bytes) -> Layout | None:
         return None
 
 
+def root_start(data: bytes) -> int | None:
+    """Where the root element starts (after a BOM, the XML declaration, comments), or None."""
+    try:
+        return _Walk(data)._after_prolog()
+    except ValueError:  # an unclosed comment or declaration
+        return None
+
+
 def rules_naming(data: bytes, istig: IStigLayout, needles: list[str]) -> list[int] | None:
     """Numbers of the VULNs of ``istig`` whose bytes hold any of ``needles``; None if uncertain.
 
