@@ -70,7 +70,7 @@ def read_layout(data: bytes) -> Layout | None:
 def root_start(data: bytes) -> int | None:
     """Where the root element starts (after a BOM, the XML declaration, comments), or None."""
     try:
-        return _Walk(data)._after_prolog()
+        return _after_prolog(data)
     except ValueError:  # an unclosed comment or declaration
         return None
 
@@ -113,6 +113,19 @@ def _needle_patterns(needles: tuple[str, ...]) -> list[re.Pattern[bytes]]:
     ]
 
 
+def _after_prolog(data: bytes) -> int:
+    """Where the root element starts: after a BOM, the XML declaration, comments and whitespace."""
+    pos = 3 if data.startswith(b"\xef\xbb\xbf") else 0
+    pos = _WS.match(data, pos).end()  # type: ignore[union-attr]
+    if data.startswith(b"<?xml", pos):
+        pos = data.index(b"?>", pos) + 2
+    while True:
+        pos = _WS.match(data, pos).end()  # type: ignore[union-attr]
+        if not data.startswith(b"<!--", pos):
+            return pos
+        pos = data.index(b"-->", pos + 4) + 3
+
+
 def _has_char_reference(data: bytes, start: int, end: int) -> bool:
     # '#' is rare in checklists, so finding it with memchr and looking back beats a search for "&#".
     hash_mark = data.find(b"#", start, end)
@@ -130,7 +143,7 @@ class _Walk:
 
     def checklist(self) -> Layout:
         data = self.data
-        self.pos = self._after_prolog()
+        self.pos = _after_prolog(data)
         self._check_markup()
         self._expect(b"<CHECKLIST>")
         self._skip()
@@ -200,19 +213,6 @@ class _Walk:
             if not data.startswith(b"<!--", self.pos):
                 return
             self.pos = data.index(b"-->", self.pos + 4) + 3
-
-    def _after_prolog(self) -> int:
-        """Where the root element starts: after a BOM, the XML declaration, comments and whitespace."""
-        data = self.data
-        pos = 3 if data.startswith(b"\xef\xbb\xbf") else 0
-        pos = _WS.match(data, pos).end()  # type: ignore[union-attr]
-        if data.startswith(b"<?xml", pos):
-            pos = data.index(b"?>", pos) + 2
-        while True:
-            pos = _WS.match(data, pos).end()  # type: ignore[union-attr]
-            if not data.startswith(b"<!--", pos):
-                return pos
-            pos = data.index(b"-->", pos + 4) + 3
 
     def _check_markup(self) -> None:
         """No CDATA or processing instruction after the prolog, no comment holding skeleton tags.
