@@ -43,12 +43,13 @@ from cklauto.checks.frame import (
     set_by_person,
 )
 from cklauto.checks.values import normalize_domain
-from cklauto.errors import CklautoError, ConfigError, RemoteError, TargetRuleError
-from cklauto.formats import Checklist, Rule, StigInfo, open_checklist, reopen_if_unchanged
+from cklauto.errors import CklautoError, ConfigError, RemoteError, RuleNotInChecklist, TargetRuleError
+from cklauto.formats import Checklist, ReviewEdit, Rule, StigInfo, open_checklist, reopen_if_unchanged
 from cklauto.inventory import Inventory
 from cklauto.model import Status
 from cklauto.remoting import credential_scope
 from cklauto.remoting.session import ConnectionSettings
+from cklauto.rules import find_rules_for
 from cklauto.site import show_value
 
 log = logging.getLogger(__name__)
@@ -388,30 +389,13 @@ def release_of(stig: StigInfo) -> str:
 
 
 def _locate(checklist: Checklist, checks: Sequence[Check]) -> dict[str, Rule | CklautoError] | CklautoError:
-    """Each check's rule in the checklist's Exchange STIG (absent rules are left out; duplicates are errors)."""
-    stigs = checklist.stigs_with_id(EXCHANGE_2013_MAILBOX)
-    wanted = {check.stig_id: check.ids.names() for check in checks}
-    found: dict[str, list[Rule]] = {}
+    """Each check's rule in the checklist's Exchange STIG (absent rules are left out; a rule there twice, or a copy
+    nested inside another rule, is that rule's error)."""
     try:
-        for stig in stigs:
-            for rule in checklist.rules(stig):
-                names = rule.names
-                for stig_id, ids in wanted.items():
-                    if names & ids:
-                        found.setdefault(stig_id, []).append(rule)
+        found = find_rules_for(checklist, EXCHANGE_2013_MAILBOX, {c.stig_id: c.ids.names() for c in checks})
     except CklautoError as exc:
         return exc
-    result: dict[str, Rule | CklautoError] = {}
-    for stig_id, matches in found.items():
-        if len(matches) == 1:
-            result[stig_id] = matches[0]
-        else:
-            where = ", ".join(f"{m.group_id or '?'} ({m.rule_id or '?'})" for m in matches)
-            result[stig_id] = TargetRuleError(
-                checklist.path,
-                f"holds rule {stig_id} {len(matches)} times ({where}); fix the checklist so it appears once",
-            )
-    return result
+    return {key: value for key, value in found.items() if not isinstance(value, RuleNotInChecklist)}
 
 
 def _wanted(row: Row, check: Check, rule: Rule, settings: Mapping[str, Any], options: RunOptions) -> bool:
@@ -785,11 +769,8 @@ def _scope_line(check: Check, target: _Target, result: _JobResult) -> str:
 
 
 def _with_reviews(checklist: Checklist, edits: list[tuple[Rule, Status, str, str | None]]) -> Checklist:
-    """All of a checklist's edits at once (one splice, one verification)."""
-    edited = checklist
-    for rule, status, details, comment in edits:
-        edited = edited.with_review(rule, status=status, finding_details=details, comments=comment)
-    return edited
+    """All of a checklist's edits in one splice and one verification; the texts are stored exactly as given."""
+    return checklist.with_reviews([ReviewEdit(rule=r, status=s, finding_details=d, comments=c) for r, s, d, c in edits])
 
 
 def _marked_by_evaluate_stig(data: bytes) -> bool:

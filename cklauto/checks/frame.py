@@ -40,6 +40,7 @@ from cklauto.checks.api import Answers, Check, Decision, Table, Verdict
 from cklauto.checks.text import format_table, one_line, plural, quoted
 from cklauto.errors import CklautoError
 from cklauto.formats.base import Review
+from cklauto.formats.text import clean_command_output
 from cklauto.model import Status
 
 #: STIG Manager, Evaluate-STIG, Excel and eMASS stop at 32,767 characters (UTF-16 code units).
@@ -356,7 +357,9 @@ def compose_details(ev: Evaluation, old_details: str, *, limit: int = MAX_FIELD_
         before, after = parsed.before, parsed.after
     person = utf16_length(before) + utf16_length(after)
     for level in LEVELS:
-        block = render_block(ev, level, max(limit - person, 0))
+        # cklauto's own text only: whole ANSI sequences and characters a checklist cannot hold are removed.  A
+        # person's text is never cleaned: it is stored exactly as it was.
+        block = clean_command_output(render_block(ev, level, max(limit - person, 0)))
         text = _assemble(before, block, after)
         if utf16_length(text) <= limit:
             return text

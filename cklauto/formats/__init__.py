@@ -7,7 +7,7 @@ import zlib
 from pathlib import Path
 
 from cklauto.errors import ChecklistError
-from cklauto.formats.base import Asset, Checklist, Review, Rule, StigInfo, check_writable, file_stamp
+from cklauto.formats.base import Asset, Checklist, Review, ReviewEdit, Rule, StigInfo, check_writable, file_stamp
 from cklauto.formats.ckl import CklChecklist, looks_like_ckl
 from cklauto.formats.cklb import CklbChecklist, looks_like_cklb
 
@@ -18,6 +18,7 @@ __all__ = [
     "CklChecklist",
     "CklbChecklist",
     "Review",
+    "ReviewEdit",
     "Rule",
     "StigInfo",
     "check_writable",
