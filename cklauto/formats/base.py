@@ -120,7 +120,9 @@ class Checklist(abc.ABC):
     @property
     def fingerprint(self) -> tuple[tuple[int, int, int] | None, int]:
         """What identifies these exact bytes on disk: the file's stamp and a CRC of the content."""
-        return (self._disk_stamp, zlib.crc32(self.data))
+        stamp = self._disk_stamp
+        # A plain triple: a fingerprint is kept for every file of a batch and must not hold its bytes.
+        return (None if stamp is None else (stamp[0], stamp[1], stamp[2]), zlib.crc32(self.data))
 
     @property
     @abc.abstractmethod
@@ -241,6 +243,25 @@ def check_writable(target: Path) -> None:
         )
 
 
-def file_stamp(st: os.stat_result) -> tuple[int, int, int]:
-    """(inode, size, mtime): what tells that a file on disk is no longer the one that was read."""
-    return (st.st_ino, st.st_size, st.st_mtime_ns)
+class FileStamp(tuple[int, int, int]):
+    """(inode, size, mtime) of a file as it was read, plus the bytes that were read, when known.
+
+    It compares as the plain triple, so a stamp taken later from ``os.stat`` alone tells
+    whether the file may have changed; ``content`` lets a save prove that what it replaces is
+    byte for byte what was read.
+    """
+
+    content: bytes | None
+
+    def __new__(cls, inode: int, size: int, mtime_ns: int, content: bytes | None = None) -> FileStamp:
+        stamp = super().__new__(cls, (inode, size, mtime_ns))
+        stamp.content = content
+        return stamp
+
+
+def file_stamp(st: os.stat_result, content: bytes | None = None) -> FileStamp:
+    """(inode, size, mtime): what tells that a file on disk is no longer the one that was read.
+
+    Pass the bytes read from the file as ``content`` when they are at hand (see :class:`FileStamp`).
+    """
+    return FileStamp(st.st_ino, st.st_size, st.st_mtime_ns, content)
