@@ -5,8 +5,9 @@ flushed and fsynced, given the original's permissions, then linked under a tempo
 and renamed over the target.  A process killed while writing leaves nothing behind: the
 unnamed file vanishes with it.  Only the few microseconds between link and rename can leave a
 named temporary; those are recognisable (``.NAME.cklauto-PID-*.tmp``) and removed by the next
-save into that folder once their process is gone.  Where ``O_TMPFILE`` is unavailable the same
-steps run with an ordinary named temporary file.
+cklauto process that saves into that folder once their process is gone (one scan per folder
+per process, so the cost of a save does not grow with the number of files beside it).  Where
+``O_TMPFILE`` is unavailable the same steps run with an ordinary named temporary file.
 """
 
 from __future__ import annotations
@@ -35,31 +36,40 @@ def is_temp_file(path: Path) -> bool:
     return path.name.startswith(".") and _TMP_INFIX in path.name and path.name.endswith(_TMP_SUFFIX)
 
 
-_cleaned: set[tuple[str, str]] = set()
+_cleaned_folders: set[str] = set()
 
 
 def remove_stale_temps(target: Path, *, once_per_process: bool = False) -> list[Path]:
-    """Delete temporaries left beside ``target`` by cklauto processes that no longer run.
+    """Delete the temporaries left in ``target``'s folder by cklauto processes that no longer run.
 
-    With ``once_per_process``, a (folder, name) already cleaned by this process is not listed
-    again: a batch saving 1,000 checklists into one folder would otherwise list it 1,000 times.
+    Every checklist's temporaries in that folder go, not only ``target``'s.  With
+    ``once_per_process``, a folder this process already cleaned is not listed again: a batch
+    saving 10,000 checklists into one folder lists it once, not 10,000 times.
     """
-    key = (str(target.parent), target.name)
-    if once_per_process and key in _cleaned:
+    folder = os.path.realpath(target.parent)
+    if once_per_process and folder in _cleaned_folders:
         return []
-    _cleaned.add(key)
+    _cleaned_folders.add(folder)
     removed = []
-    prefix = f".{target.name}{_TMP_INFIX}"
     with contextlib.suppress(OSError):
-        for entry in os.scandir(target.parent):
-            if not (entry.name.startswith(prefix) and entry.name.endswith(_TMP_SUFFIX)):
-                continue
-            pid_text = entry.name[len(prefix) :].split("-", 1)[0]
-            if pid_text.isdigit() and not _process_alive(int(pid_text)):
+        for entry in os.scandir(folder):
+            pid = _temp_owner(entry.name)
+            if pid is not None and not _process_alive(pid):
                 with contextlib.suppress(OSError):
                     os.unlink(entry.path)
                     removed.append(Path(entry.path))
     return removed
+
+
+def _temp_owner(name: str) -> int | None:
+    """The process id in a temporary's name (``.NAME.cklauto-PID-TOKEN.tmp``), else None."""
+    if not (name.startswith(".") and name.endswith(_TMP_SUFFIX)):
+        return None
+    at = name.rfind(_TMP_INFIX, 0, len(name) - len(_TMP_SUFFIX))
+    if at <= 0:
+        return None
+    pid_text, dash, token = name[at + len(_TMP_INFIX) : -len(_TMP_SUFFIX)].partition("-")
+    return int(pid_text) if pid_text.isdigit() and dash and token else None
 
 
 def _process_alive(pid: int) -> bool:
