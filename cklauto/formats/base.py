@@ -14,7 +14,7 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from cklauto.errors import ChecklistError
+from cklauto.errors import ChecklistError, SaveConflict
 from cklauto.formats import atomic
 from cklauto.formats.text import clean_review_text
 from cklauto.model import Status
@@ -195,52 +195,47 @@ class Checklist(abc.ABC):
     def save(self, path: str | Path | None = None) -> None:
         """Write the bytes atomically to ``path`` (default: where they came from).
 
-        Refuses read-only files and folders, and a file that changed on disk after it was read
-        (someone else saved it meanwhile), so nobody's work is overwritten.
+        Saving in place writes through a symbolic link to the real file, and proves that what
+        it replaces is byte for byte what was read: a file that changed on disk after it was
+        read is refused, and one another program saves during the save raises
+        :class:`~cklauto.errors.SaveConflict` with that program's version kept.  Refused too:
+        read-only files and folders, a file this user could not write, or whose owner and group
+        it could not keep, and a file with other hard links (see :mod:`cklauto.formats.atomic`).
         """
         target = Path(path) if path is not None else self.path
         check_writable(target)
+        expected = None
         if path is None and self._disk_stamp is not None:
-            try:
-                now = file_stamp(os.stat(target))
-            except FileNotFoundError:
-                now = None
-            if now != self._disk_stamp:
-                raise ChecklistError(
-                    target, "changed on disk after cklauto read it; not overwritten", "run cklauto again"
-                )
+            stamp = self._disk_stamp
+            expected = atomic.Expected((stamp[0], stamp[1], stamp[2]), getattr(stamp, "content", None))
+        elif path is not None and os.path.islink(target):
+            # A link cklauto did not read could point anywhere (another user's file, /etc/...).
+            raise ChecklistError(
+                target, "is a symbolic link cklauto did not read; not followed, not saved", "remove the link"
+            )
         try:
-            atomic.write_atomically(target, self.data)
+            written = atomic.write_atomically(target, self.data, expected=expected)
+        except atomic.SaveConflict as exc:
+            raise SaveConflict(target, exc.problem, exc.hint, kept=exc.kept) from None
+        except atomic.SaveRefused as exc:
+            raise ChecklistError(target, exc.problem, exc.hint) from None
         except OSError as exc:
             raise ChecklistError(
                 target, f"could not be saved: {exc.strerror or exc}", "the original is unchanged"
             ) from None
-        self._disk_stamp = file_stamp(os.stat(target))
+        if path is None:
+            self._disk_stamp = file_stamp(os.stat(written), self.data)
 
 
 def check_writable(target: Path) -> None:
-    """Raise ChecklistError when ``target`` or its folder is read-only.
-
-    Mode bits are checked explicitly: as root, ``os.access`` says yes to everything, yet an
-    admin who made a checklist read-only meant it.
+    """Raise ChecklistError when a save must not replace ``target``: read-only file or folder,
+    not writable by this user, owner or group that could not be kept, other hard links, not a
+    regular file.  A symbolic link is judged by the file it points to.
     """
-    folder = target.parent
     try:
-        st = os.stat(target)
-    except FileNotFoundError:
-        st = None
-    except OSError as exc:
-        raise ChecklistError(target, f"cannot be examined: {exc.strerror}") from None
-    if st is not None and not st.st_mode & 0o222:
-        raise ChecklistError(target, "is read-only; not saved", "make it writable (chmod u+w) and run cklauto again")
-    try:
-        fst = os.stat(folder)
-    except OSError as exc:
-        raise ChecklistError(target, f"its folder cannot be examined: {exc.strerror}") from None
-    if not fst.st_mode & 0o222 or not os.access(folder, os.W_OK | os.X_OK):
-        raise ChecklistError(
-            target, f"its folder {folder} is read-only; not saved", "make the folder writable or use --output-dir"
-        )
+        atomic.check_replaceable(Path(os.path.realpath(target)) if os.path.islink(target) else target)
+    except atomic.SaveRefused as exc:
+        raise ChecklistError(target, exc.problem, exc.hint) from None
 
 
 class FileStamp(tuple[int, int, int]):

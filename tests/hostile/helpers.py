@@ -18,14 +18,18 @@ Typical use in a new hostile case::
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
+import secrets
+import shutil
 import stat
 import subprocess
 import sys
+import tempfile
 import xml.parsers.expat
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -50,18 +54,98 @@ CKL_REVIEW_ELEMENTS = frozenset({"STATUS", "FINDING_DETAILS", "COMMENTS"})
 CKLB_REVIEW_KEYS = frozenset({"status", "finding_details", "comments", "updatedAt"})
 
 
+# ----------------------------------------------------------------------------------------- other users
+@dataclass(frozen=True)
+class OtherUser:
+    """A throwaway non-root user, member of its own group and of the shared group ``team``."""
+
+    name: str
+    uid: int
+    gid: int
+    team: str
+    team_gid: int
+
+    def wrap(self, argv: Sequence[str]) -> list[str]:
+        """``argv`` run as this user (with its supplementary groups)."""
+        return ["setpriv", f"--reuid={self.uid}", f"--regid={self.gid}", "--init-groups", *argv]
+
+
+@contextlib.contextmanager
+def throwaway_user() -> Iterator[OtherUser]:
+    """Create a non-root user and a shared group for one test module; remove both afterwards.
+
+    Skips (pytest.skip) with the reason when that is impossible: not root, no useradd/setpriv,
+    or the test interpreter is not reachable by another user (e.g. a Python under /root).
+    """
+    import grp
+    import pwd
+
+    import pytest
+
+    if not hasattr(os, "geteuid") or os.geteuid() != 0:
+        pytest.skip("needs root to create a throwaway non-root user (CI runs as root)")
+    missing = [tool for tool in ("useradd", "groupadd", "userdel", "groupdel", "setpriv") if not shutil.which(tool)]
+    if missing:
+        pytest.skip(f"cannot create a throwaway user: {', '.join(missing)} not installed")
+    suffix = secrets.token_hex(3)
+    team, name = f"ckl-team-{suffix}", f"ckl-user-{suffix}"
+    subprocess.run(["groupadd", team], check=True, capture_output=True)
+    try:
+        subprocess.run(
+            ["useradd", "--no-create-home", "--shell", "/usr/sbin/nologin", "--user-group", "-G", team, name],
+            check=True,
+            capture_output=True,
+        )
+        try:
+            entry = pwd.getpwnam(name)
+            user = OtherUser(name, entry.pw_uid, entry.pw_gid, team, grp.getgrnam(team).gr_gid)
+            probe = subprocess.run(
+                user.wrap([sys.executable, "-c", "import cklauto.cli, lxml, click"]),
+                capture_output=True,
+                text=True,
+                cwd="/",
+                env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
+            )
+            if probe.returncode != 0:
+                pytest.skip(
+                    f"the test interpreter {sys.executable} cannot be run by a non-root user "
+                    f"(install the project in a venv other users can read): {probe.stderr.strip()[-200:]}"
+                )
+            yield user
+        finally:
+            subprocess.run(["userdel", name], capture_output=True)
+            with contextlib.suppress(KeyError):
+                grp.getgrnam(name)
+                subprocess.run(["groupdel", name], capture_output=True)
+    finally:
+        subprocess.run(["groupdel", team], capture_output=True)
+
+
+@contextlib.contextmanager
+def shared_folder() -> Iterator[Path]:
+    """A fresh folder under the system temp dir that every user can reach (pytest's tmp_path is private)."""
+    root = Path(tempfile.mkdtemp(prefix="cklauto-hostile-"))
+    try:
+        root.chmod(0o755)
+        yield root
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
 # ----------------------------------------------------------------------------------------- running cklauto
 def cklauto(
     *args: str | Path,
     timeout: float = 120,
     env: dict[str, str] | None = None,
     cwd: Path | None = None,
+    user: OtherUser | None = None,
 ) -> subprocess.CompletedProcess[str]:
-    """``python -m cklauto ARGS`` as a separate process; raises TimeoutExpired if it hangs."""
-    environment = {**os.environ, **(env or {})}
+    """``python -m cklauto ARGS`` as a separate process (as ``user`` if given); TimeoutExpired if it hangs."""
+    environment = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1", **(env or {})}
     environment.setdefault("PYTHONPATH", str(REPO))
+    argv = [sys.executable, "-m", "cklauto", *map(str, args)]
     return subprocess.run(
-        [sys.executable, "-m", "cklauto", *map(str, args)],
+        user.wrap(argv) if user is not None else argv,
         capture_output=True,
         text=True,
         timeout=timeout,
@@ -91,19 +175,22 @@ def run_then_show(
     evidence: Path | None = None,
     timeout: float = 120,
     env: dict[str, str] | None = None,
+    user: OtherUser | None = None,
+    global_args: Sequence[str] = (),
 ) -> HostileRun:
     """``cklauto run PATHS`` (evidence and --domain added), then ``cklauto show PATHS``, as subprocesses.
 
+    ``user`` runs both as another (non-root) user; ``global_args`` go before the command (``-v``).
     Asserts what must hold whatever the input: both end on their own with exit code 0 or 1 and
     no traceback, no temporary file is left behind, and every checklist is intact or cleanly
     updated (:func:`assert_intact_or_cleanly_updated`).
     """
     before = snapshot(*paths)
-    args: list[str | Path] = ["run", *paths, "--domain", DOMAIN]
+    args: list[str | Path] = [*global_args, "run", *paths, "--domain", DOMAIN]
     if evidence is not None:
         args += ["--evidence", evidence]
-    run = cklauto(*args, *run_args, timeout=timeout, env=env)
-    show = cklauto("show", *paths, timeout=timeout, env=env)
+    run = cklauto(*args, *run_args, timeout=timeout, env=env, user=user)
+    show = cklauto("show", *paths, timeout=timeout, env=env, user=user)
     for name, result in (("run", run), ("show", show)):
         text = result.stdout + result.stderr
         assert result.returncode in (0, 1), f"cklauto {name} exited {result.returncode}:\n{text}"
