@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import abc
 import os
+import stat
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -205,16 +206,19 @@ class Checklist(abc.ABC):
         target = Path(path) if path is not None else self.path
         check_writable(target)
         expected = None
+        mode = None
         if path is None and self._disk_stamp is not None:
             stamp = self._disk_stamp
             expected = atomic.Expected((stamp[0], stamp[1], stamp[2]), getattr(stamp, "content", None))
-        elif path is not None and os.path.islink(target):
-            # A link cklauto did not read could point anywhere (another user's file, /etc/...).
-            raise ChecklistError(
-                target, "is a symbolic link cklauto did not read; not followed, not saved", "remove the link"
-            )
+        elif path is not None:
+            if os.path.islink(target):
+                # A link cklauto did not read could point anywhere (another user's file, /etc/...).
+                raise ChecklistError(
+                    target, "is a symbolic link cklauto did not read; not followed, not saved", "remove the link"
+                )
+            mode = _mode_for_copy(self.path, target)
         try:
-            written = atomic.write_atomically(target, self.data, expected=expected)
+            written = atomic.write_atomically(target, self.data, mode=mode, expected=expected)
         except atomic.SaveConflict as exc:
             raise SaveConflict(target, exc.problem, exc.hint, kept=exc.kept) from None
         except atomic.SaveRefused as exc:
@@ -225,6 +229,16 @@ class Checklist(abc.ABC):
             ) from None
         if path is None:
             self._disk_stamp = file_stamp(os.stat(written), self.data)
+
+
+def _mode_for_copy(source: Path, target: Path) -> int | None:
+    """A new copy gets its source's permission bits: a copy of a private checklist stays private."""
+    if os.path.lexists(target):
+        return None  # an existing file keeps its own
+    try:
+        return stat.S_IMODE(os.stat(source).st_mode)
+    except OSError:
+        return 0o600  # the source is gone: the narrowest mode, not the widest
 
 
 def check_writable(target: Path) -> None:

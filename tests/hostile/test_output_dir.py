@@ -43,3 +43,28 @@ def test_output_dir_that_is_the_input_folder_is_refused(tmp_path: Path) -> None:
     assert result.returncode == 2, result.stdout + result.stderr
     assert "is also an input folder" in result.stderr and len(result.stderr.strip().splitlines()) <= 4
     assert snapshot(folder) == before
+
+
+def test_a_copy_keeps_the_permissions_of_its_original(tmp_path: Path) -> None:
+    folder = _folder(tmp_path)
+    private = folder / "ex01.contoso.mil.ckl"
+    private.chmod(0o600)  # a checklist only its owner may read
+    out = tmp_path / "copies"
+    result = run_then_show([folder], "--output-dir", out, evidence=write_evidence(tmp_path / "sc.json", NONCOMPLIANT))
+    assert result.run.returncode == 0, result.run.stdout + result.run.stderr
+    assert (out / private.name).stat().st_mode & 0o777 == 0o600
+
+
+def test_an_existing_symbolic_link_in_the_output_folder_is_not_followed(tmp_path: Path) -> None:
+    folder = _folder(tmp_path)
+    out = tmp_path / "copies"
+    out.mkdir()
+    victim = tmp_path / "someone-elses-file.ckl"
+    victim.write_bytes(b"not yours to overwrite")
+    (out / "ex01.contoso.mil.ckl").symlink_to(victim)  # planted where cklauto will write a copy
+    result = run_then_show([folder], "--output-dir", out, evidence=write_evidence(tmp_path / "sc.json", NONCOMPLIANT))
+    text = result.run.stdout + result.run.stderr
+    assert result.run.returncode == 1, text
+    assert "is a symbolic link cklauto did not read; not followed" in text
+    assert victim.read_bytes() == b"not yours to overwrite"
+    assert (out / "ex01.contoso.mil.ckl").is_symlink()
