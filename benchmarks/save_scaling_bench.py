@@ -37,13 +37,11 @@ CHILD = """
 import os, sys, time
 from pathlib import Path
 from cklauto.formats.atomic import write_atomically
-folder, data_file, saves, durable = Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3]), sys.argv[4] == "1"
+targets_file, data_file, durable = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3] == "1"
 if not durable:
     os.fsync = lambda fd: None  # isolates what depends on the folder from the disk's flush time
 data = data_file.read_bytes()
-files = sorted(folder.iterdir())
-step = max(1, len(files) // saves)
-targets = (files[::step] * saves)[:saves]  # a small folder's files are saved several times
+targets = [Path(line) for line in targets_file.read_text().splitlines()]
 for target in targets:
     started = time.perf_counter()
     write_atomically(target, data)
@@ -51,19 +49,36 @@ for target in targets:
 """
 
 
-def build_folder(root: Path, count: int, data: bytes) -> Path:
-    """``count`` checklists in one folder: real ones to save, tiny stand-ins for the rest."""
-    folder = root / f"folder-{count}"
-    folder.mkdir()
-    for n in range(count):
-        (folder / f"host{n:05d}.contoso.mil.ckl").write_bytes(b"<CHECKLIST/>\n")
-    return folder
+def build_folders(root: Path, count: int, data: bytes, saves: int) -> tuple[list[Path], Path]:
+    """Folders of ``count`` checklists, and the file listing the ``saves`` saves to time.
+
+    Every save replaces a real-size checklist that was written (and synced) during the set-up,
+    so each does the same work whatever the folder's size; the files not saved are tiny
+    stand-ins.  When a folder has fewer files than there are saves, more folders of the same
+    size are made, so that no file is saved twice (saving a file again while its previous
+    version is still being written back costs more, which is not what is measured here).
+    """
+    folders, chosen = [], []
+    for group in range(-(-saves // count)):
+        folder = root / f"folder-{count}-{group}"
+        folder.mkdir()
+        files = [folder / f"host{n:05d}.contoso.mil.ckl" for n in range(count)]
+        picked = files[:: max(1, count // saves)][: saves - len(chosen)]
+        for path in files:
+            path.write_bytes(b"<CHECKLIST/>\n")
+        for path in picked:
+            path.write_bytes(data)
+        folders.append(folder)
+        chosen += picked
+    targets = root / f"targets-{count}.txt"
+    targets.write_text("\n".join(str(p) for p in chosen))
+    return folders, targets
 
 
-def measure(folder: Path, data_file: Path, saves: int, durable: bool) -> list[float]:
+def measure(targets: Path, data_file: Path, durable: bool) -> list[float]:
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     out = subprocess.run(
-        [sys.executable, "-c", CHILD, str(folder), str(data_file), str(saves), "1" if durable else "0"],
+        [sys.executable, "-c", CHILD, str(targets), str(data_file), "1" if durable else "0"],
         check=True,
         capture_output=True,
         text=True,
@@ -75,7 +90,7 @@ def measure(folder: Path, data_file: Path, saves: int, durable: bool) -> list[fl
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="10,1000,10000", help="folder sizes (files), comma-separated")
-    parser.add_argument("--saves", type=int, default=200, help="saves timed per folder size")
+    parser.add_argument("--saves", type=int, default=300, help="saves timed per folder size")
     parser.add_argument("--source", type=Path, default=REPO / "sample_ckl" / "ex01.contoso.mil.ckl")
     parser.add_argument("--folder", type=Path, default=None, help="where to build the folders (default: a temp dir)")
     args = parser.parse_args()
@@ -89,16 +104,17 @@ def main() -> None:
         print(f"Save scaling: {len(data) / 1024:.0f} KiB checklist, atomic save, folders under {root}")
         print(f"{'save':>9}  {'files in folder':>15}  {'saves':>5}  {'mean ms/save':>12}  {'median':>8}  {'first':>8}")
         for count in sizes:
-            folder = build_folder(root, count, data)
+            folders, targets = build_folders(root, count, data, args.saves)
             os.sync()  # the kernel's write-back of the set-up must not land in the timing
             for durable in (True, False):
-                times = measure(folder, data_file, args.saves, durable)
+                times = measure(targets, data_file, durable)
                 print(
                     f"{'durable' if durable else 'no fsync':>9}  {count:>15,}  {len(times):>5}  "
                     f"{statistics.mean(times) * 1000:>12.2f}  {statistics.median(times) * 1000:>8.2f}  "
                     f"{times[0] * 1000:>8.2f}"
                 )
-            shutil.rmtree(folder)
+            for folder in folders:
+                shutil.rmtree(folder)
     finally:
         shutil.rmtree(root, ignore_errors=True)
 

@@ -11,6 +11,7 @@ import json
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -48,14 +49,18 @@ def _folder_with_specials(tmp_path: Path) -> tuple[Path, Path, Path]:
     return folder, fifo, device
 
 
-def test_fifo_and_device_given_as_checklists_are_refused_at_once(tmp_path: Path) -> None:
+def test_fifo_device_and_socket_given_as_checklists_are_refused_at_once(tmp_path: Path) -> None:
     folder, fifo, device = _folder_with_specials(tmp_path)
     evidence = write_evidence(tmp_path / "sc.json")
-    result = run_then_show([fifo, device, folder / SAMPLE.name], evidence=evidence, timeout=30)
+    with socket.socket(socket.AF_UNIX) as listening:
+        sock = folder / "s.ckl"
+        listening.bind(str(sock))
+        result = run_then_show([fifo, device, sock, folder / SAMPLE.name], evidence=evidence, timeout=30)
     assert result.run.returncode == 1
     errors = result.run.stderr + result.run.stdout
     assert f"{fifo}: {FIFO_ERROR}" in errors
-    assert "is a character device, not a regular file" in errors
+    assert f"{device}: is a character device, not a regular file" in errors
+    assert f"{sock}: is a socket, not a regular file" in errors
     assert result.outcomes == {folder / SAMPLE.name: "updated"}  # the good checklist still ran
     assert FIFO_ERROR in result.show.stdout
 

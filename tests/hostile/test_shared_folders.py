@@ -51,6 +51,15 @@ def test_own_file_in_the_team_group_keeps_its_group_and_mode(shared_tmp: Path, o
     assert (st.st_uid, st.st_gid, stat.S_IMODE(st.st_mode)) == (other_user.uid, other_user.team_gid, 0o664)
 
 
+def test_root_saving_a_users_checklist_keeps_its_owner_group_and_mode(shared_tmp: Path, other_user: OtherUser) -> None:
+    checklist, evidence = _site(shared_tmp, other_user, owner=other_user.uid, group=other_user.team_gid, mode=0o640)
+    result = run_then_show([checklist], evidence=evidence)  # as root
+    assert result.run.returncode == 0, result.run.stdout + result.run.stderr
+    assert result.outcomes == {checklist: "updated"}
+    st = checklist.stat()
+    assert (st.st_uid, st.st_gid, stat.S_IMODE(st.st_mode)) == (other_user.uid, other_user.team_gid, 0o640)
+
+
 @pytest.mark.parametrize(
     "owner,group,mode,message",
     [
