@@ -172,7 +172,8 @@ def write_atomically(target: Path, data: bytes, *, mode: int | None = None, expe
     the file must still be what the caller read: :class:`ChangedOnDisk` if it is not before the
     save, :class:`SaveConflict` if another program saved it during the save.  Any other
     refusal is a :class:`SaveRefused`; other failures raise ``OSError``.  In every failure the
-    target keeps its previous content.
+    target keeps its previous content, except for the rare conflict whose message says that
+    cklauto's result is in place and the other version is kept beside it.
     """
     real = follow_links(Path(target))
     check_replaceable(real)
@@ -252,7 +253,7 @@ def _check_file_writable(path: Path, st: os.stat_result) -> None:
 
 def _check_owner_keepable(st: os.stat_result) -> None:
     """Only root can give a file to another user, or to a group its user is not in."""
-    if _is_root():
+    if _is_root() or not hasattr(os, "geteuid"):  # root, or no POSIX owners at all
         return
     me = _euid()
     if st.st_uid != me:
@@ -324,7 +325,9 @@ def _replace_expected(temp: Path, real: Path, our_fd: int, expected: Expected) -
             _unlink_quietly(temp)
             raise
         return
-    # ``temp`` now names what ``real`` held at the instant of the swap.
+    # ``temp`` now names what ``real`` held at the instant of the swap.  (Were this process
+    # killed before the lines below, a later run would take it for a stale temporary; the
+    # window is the time to read one file back.)
     if _holds(temp, expected):
         _unlink_quietly(temp)
         return
