@@ -515,7 +515,10 @@ def run(
 
     key_pem = _read_pem(cert_key_pem, "--cert-key-pem")
     redact.register(key_pem)
-    files = expand_paths(list(paths))
+    if output_dir is not None:
+        _refuse_output_dir_as_input(output_dir, paths)
+    # Copies an earlier run wrote into an --output-dir inside an input folder are not inputs.
+    files = expand_paths(list(paths), skip=[output_dir] if output_dir is not None else [])
     if not files:
         raise CklautoError(f"no .ckl or .cklb files found in {', '.join(str(p) for p in paths)}")
     options = runner.RunOptions(
@@ -564,6 +567,18 @@ def run(
     if result.interrupted:
         click.echo("Interrupted: no new hosts were started; finished writes stand.", err=True)
     sys.exit(result.exit_code(fail_on_open))
+
+
+def _refuse_output_dir_as_input(output_dir: Path, paths: tuple[Path, ...]) -> None:
+    """An --output-dir that is itself an input folder would have the copies replace the originals."""
+    real = os.path.realpath(output_dir)
+    for path in paths:
+        if path.is_dir() and os.path.realpath(path) == real:
+            raise click.BadParameter(
+                f"{output_dir} is also an input folder; its copies would replace the originals. "
+                "Choose another folder (one inside the input folder is fine: it is not searched)",
+                param_hint="--output-dir",
+            )
 
 
 def _read_pem(path: str | None, option: str) -> str | None:

@@ -33,6 +33,18 @@ class ChecklistError(CklautoError):
         super().__init__(f"{self.path}: {problem}", hint)
 
 
+class SaveConflict(ChecklistError):
+    """Another program saved the checklist while cklauto was saving it; nobody's edit was lost.
+
+    ``kept`` is where the other program's version is now: the checklist itself, or a
+    ``NAME.conflict-<UTC time>`` file beside it (the message says which).
+    """
+
+    def __init__(self, path: str | Path, problem: str, hint: str | None = None, *, kept: str | Path) -> None:
+        self.kept = str(kept)
+        super().__init__(path, problem, hint)
+
+
 class TargetRuleError(ChecklistError):
     """The checklist holds no (or more than one) copy of the rule cklauto owns."""
 

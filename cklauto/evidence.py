@@ -31,6 +31,7 @@ from lxml import etree
 
 from cklauto.errors import EvidenceError
 from cklauto.model import SendConnector
+from cklauto.readfile import FileTooLarge, NotARegularFile, read_regular_file
 from cklauto.safexml import hardened_parser
 
 #: Larger files are refused: a real organisation has at most a few hundred Send connectors (a few MiB of CLIXML).
@@ -86,24 +87,32 @@ def load_evidence(path: str | Path) -> Evidence:
 
 
 def _read_bytes(path: str | Path) -> bytes:
-    p = Path(path)
+    # Only a regular file is read: a FIFO would block forever and /dev/zero never ends.
     try:
-        if p.is_dir():
-            raise EvidenceError(path, "is a directory, not an evidence file")
-        with p.open("rb") as handle:
-            # Read one byte past the limit instead of trusting stat(): a FIFO or /dev/zero reports size 0.
-            raw = handle.read(MAX_BYTES + 1)
+        raw, _ = read_regular_file(path, MAX_BYTES)
     except FileNotFoundError:
         raise EvidenceError(path, "file not found") from None
+    except NotARegularFile as exc:
+        if exc.kind == "a folder":
+            raise EvidenceError(path, "is a directory, not an evidence file") from None
+        raise EvidenceError(
+            path, f"is {exc.kind}, not a regular file; not read", "save the export to a file first"
+        ) from None
+    except FileTooLarge:
+        raise _too_large(path) from None
     except PermissionError:
         raise EvidenceError(path, "cannot read the file: permission denied") from None
     except OSError as exc:
         raise EvidenceError(path, f"cannot read the file: {exc.strerror or exc}") from None
-    if len(raw) > MAX_BYTES:
-        raise EvidenceError(
-            path, f"file is larger than {MAX_BYTES // (1024 * 1024)} MiB", "is this really a Send connector export?"
-        )
+    if len(raw) > MAX_BYTES:  # grew while being read
+        raise _too_large(path)
     return raw
+
+
+def _too_large(path: str | Path) -> EvidenceError:
+    return EvidenceError(
+        path, f"file is larger than {MAX_BYTES // (1024 * 1024)} MiB", "is this really a Send connector export?"
+    )
 
 
 _BOMS = (

@@ -11,12 +11,13 @@ from __future__ import annotations
 import abc
 import functools
 import os
+import stat
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from cklauto.errors import ChecklistError, FieldTooLong
+from cklauto.errors import ChecklistError, FieldTooLong, SaveConflict
 from cklauto.formats import atomic
 from cklauto.formats.text import MAX_FIELD_CHARS, clean_review_text, fits_field, utf16_length
 from cklauto.model import Status
@@ -144,7 +145,9 @@ class Checklist(abc.ABC):
     @property
     def fingerprint(self) -> tuple[tuple[int, int, int] | None, int]:
         """What identifies these exact bytes on disk: the file's stamp and a CRC of the content."""
-        return (self._disk_stamp, zlib.crc32(self.data))
+        stamp = self._disk_stamp
+        # A plain triple: a fingerprint is kept for every file of a batch and must not hold its bytes.
+        return (None if stamp is None else (stamp[0], stamp[1], stamp[2]), zlib.crc32(self.data))
 
     @property
     @abc.abstractmethod
@@ -258,54 +261,81 @@ class Checklist(abc.ABC):
     def save(self, path: str | Path | None = None) -> None:
         """Write the bytes atomically to ``path`` (default: where they came from).
 
-        Refuses read-only files and folders, and a file that changed on disk after it was read
-        (someone else saved it meanwhile), so nobody's work is overwritten.
+        Saving in place writes through a symbolic link to the real file, and proves that what
+        it replaces is byte for byte what was read: a file that changed on disk after it was
+        read is refused, and one another program saves during the save raises
+        :class:`~cklauto.errors.SaveConflict` with that program's version kept.  Refused too:
+        read-only files and folders, a file this user could not write, or whose owner and group
+        it could not keep, and a file with other hard links (see :mod:`cklauto.formats.atomic`).
         """
         target = Path(path) if path is not None else self.path
         check_writable(target)
+        expected = None
+        mode = None
         if path is None and self._disk_stamp is not None:
-            try:
-                now = file_stamp(os.stat(target))
-            except FileNotFoundError:
-                now = None
-            if now != self._disk_stamp:
+            stamp = self._disk_stamp
+            expected = atomic.Expected((stamp[0], stamp[1], stamp[2]), getattr(stamp, "content", None))
+        elif path is not None:
+            if os.path.islink(target):
+                # A link cklauto did not read could point anywhere (another user's file, /etc/...).
                 raise ChecklistError(
-                    target, "changed on disk after cklauto read it; not overwritten", "run cklauto again"
+                    target, "is a symbolic link cklauto did not read; not followed, not saved", "remove the link"
                 )
+            mode = _mode_for_copy(self.path, target)
         try:
-            atomic.write_atomically(target, self.data)
+            written = atomic.write_atomically(target, self.data, mode=mode, expected=expected)
+        except atomic.SaveConflict as exc:
+            raise SaveConflict(target, exc.problem, exc.hint, kept=exc.kept) from None
+        except atomic.SaveRefused as exc:
+            raise ChecklistError(target, exc.problem, exc.hint) from None
         except OSError as exc:
             raise ChecklistError(
                 target, f"could not be saved: {exc.strerror or exc}", "the original is unchanged"
             ) from None
-        self._disk_stamp = file_stamp(os.stat(target))
+        if path is None:
+            self._disk_stamp = file_stamp(os.stat(written), self.data)
+
+
+def _mode_for_copy(source: Path, target: Path) -> int | None:
+    """A new copy gets its source's permission bits: a copy of a private checklist stays private."""
+    if os.path.lexists(target):
+        return None  # an existing file keeps its own
+    try:
+        return stat.S_IMODE(os.stat(source).st_mode)
+    except OSError:
+        return 0o600  # the source is gone: the narrowest mode, not the widest
 
 
 def check_writable(target: Path) -> None:
-    """Raise ChecklistError when ``target`` or its folder is read-only.
-
-    Mode bits are checked explicitly: as root, ``os.access`` says yes to everything, yet an
-    admin who made a checklist read-only meant it.
+    """Raise ChecklistError when a save must not replace ``target``: read-only file or folder,
+    not writable by this user, owner or group that could not be kept, other hard links, not a
+    regular file.  A symbolic link is judged by the file it points to.
     """
-    folder = target.parent
     try:
-        st = os.stat(target)
-    except FileNotFoundError:
-        st = None
-    except OSError as exc:
-        raise ChecklistError(target, f"cannot be examined: {exc.strerror}") from None
-    if st is not None and not st.st_mode & 0o222:
-        raise ChecklistError(target, "is read-only; not saved", "make it writable (chmod u+w) and run cklauto again")
-    try:
-        fst = os.stat(folder)
-    except OSError as exc:
-        raise ChecklistError(target, f"its folder cannot be examined: {exc.strerror}") from None
-    if not fst.st_mode & 0o222 or not os.access(folder, os.W_OK | os.X_OK):
-        raise ChecklistError(
-            target, f"its folder {folder} is read-only; not saved", "make the folder writable or use --output-dir"
-        )
+        atomic.check_replaceable(Path(os.path.realpath(target)) if os.path.islink(target) else target)
+    except atomic.SaveRefused as exc:
+        raise ChecklistError(target, exc.problem, exc.hint) from None
 
 
-def file_stamp(st: os.stat_result) -> tuple[int, int, int]:
-    """(inode, size, mtime): what tells that a file on disk is no longer the one that was read."""
-    return (st.st_ino, st.st_size, st.st_mtime_ns)
+class FileStamp(tuple[int, int, int]):
+    """(inode, size, mtime) of a file as it was read, plus the bytes that were read, when known.
+
+    It compares as the plain triple, so a stamp taken later from ``os.stat`` alone tells
+    whether the file may have changed; ``content`` lets a save prove that what it replaces is
+    byte for byte what was read.
+    """
+
+    content: bytes | None
+
+    def __new__(cls, inode: int, size: int, mtime_ns: int, content: bytes | None = None) -> FileStamp:
+        stamp = super().__new__(cls, (inode, size, mtime_ns))
+        stamp.content = content
+        return stamp
+
+
+def file_stamp(st: os.stat_result, content: bytes | None = None) -> FileStamp:
+    """(inode, size, mtime): what tells that a file on disk is no longer the one that was read.
+
+    Pass the bytes read from the file as ``content`` when they are at hand (see :class:`FileStamp`).
+    """
+    return FileStamp(st.st_ino, st.st_size, st.st_mtime_ns, content)
