@@ -263,7 +263,7 @@ def plan(settings: ConnectionSettings) -> KerberosPlan:
             host,
             "auth",
             f"Kerberos needs the server's host name, not the address {settings.server}",
-            "use --server with its DNS name (the name in its SPN), or keep the address and add --spn-host NAME",
+            "use --server with its DNS name, the one in its SPN, or keep the address and add --spn-host NAME",
         )
     try:
         principal = principal_for(settings.username)
@@ -307,9 +307,9 @@ def plan(settings: ConnectionSettings) -> KerberosPlan:
     raise RemoteError(
         host,
         "auth",
-        f"no Kerberos ticket (ticket cache {cache.name} is empty) and no --username",
-        "run kinit user@REALM first, or give --username user@REALM with the password in CKLAUTO_PASSWORD "
-        "(or set KRB5_CLIENT_KTNAME to a keytab)",
+        f"no Kerberos ticket in {cache.name} and no --username",
+        "run kinit user@REALM first, give --username user@REALM with the password in CKLAUTO_PASSWORD, "
+        "or set KRB5_CLIENT_KTNAME to a keytab",
     )
 
 
@@ -437,9 +437,9 @@ def _bounded(settings: ConnectionSettings, chosen: KerberosPlan, work: Callable[
         raise RemoteError(
             settings.server,
             "auth",
-            f"the Kerberos KDC of realm {chosen.realm} did not answer within {wait:g} s "
-            "(the Exchange server was not contacted)",
-            "check that a domain controller (KDC) is up and reachable on port 88 from here, "
+            f"the Kerberos KDC of realm {chosen.realm} did not answer within {wait:g} s; "
+            "the Exchange server was not contacted",
+            "check that a domain controller is up and reachable on port 88 from here, "
             f"and the kdc entries for {chosen.realm} in krb5.conf",
         )
     if "error" in box:
@@ -577,13 +577,13 @@ def translate(
                 "the keytab is out of date (password changed since it was made); export a new one",
             )
         return err(
-            f"Kerberos rejected the password of {principal} (pre-authentication failed)",
+            f"Kerberos rejected the password of {principal}: pre-authentication failed",
             "check the password in CKLAUTO_PASSWORD or at the prompt; repeated failures can lock the account",
         )
     if code == _KEY_EXP:
         return err(
             f"the password of {principal} has expired",
-            f"change it (kpasswd {principal}, or at a Windows sign-in), then run again",
+            f"change it with kpasswd {principal} or at a Windows sign-in, then run again",
         )
     if code == _C_PRINCIPAL_UNKNOWN:
         return err(
@@ -602,13 +602,14 @@ def translate(
     if code in (_S_PRINCIPAL_UNKNOWN, _SEC_E_TARGET_UNKNOWN, _SEC_E_WRONG_PRINCIPAL):
         return err(
             f"no Kerberos service principal {spn} is registered in realm {realm}",
-            "connect with the server's own host name (the name in its SPN), not an alias or address; for a "
-            f"load-balanced name registered to another account pass --spn-host/--spn-service (setspn -Q {spn})",
+            "connect with the server's own host name, the one in its SPN, not an alias or an address; for a "
+            "load-balanced name registered to another account pass --spn-host and --spn-service as registered; "
+            f"setspn -Q {spn} shows who holds it",
         )
     if code in (_SKEW, _KDCREP_SKEW, _SEC_E_TIME_SKEW):
         return err(
             f"this computer's clock and the Kerberos KDC's of realm {realm} differ by more than the allowed skew",
-            "synchronise this computer's clock with the domain (NTP), then run again",
+            "synchronise this computer's clock with the domain, e.g. with NTP, then run again",
         )
     if code == _TKT_EXPIRED or major == _GSS_CREDENTIALS_EXPIRED:
         where = f" in {chosen.ccache}" if chosen and chosen.ccache else ""
@@ -618,9 +619,10 @@ def translate(
         )
     if code in (_KDC_UNREACH, _SEC_E_NO_AUTHENTICATING_AUTHORITY):
         return err(
-            f"cannot reach any Kerberos KDC of realm {realm} (refused or unreachable; "
-            "the Exchange server was not contacted)",
-            f"check the kdc entries for {realm} in krb5.conf (or DNS SRV records), the network and firewalls (port 88)",
+            f"cannot reach any Kerberos KDC of realm {realm}: refused or unreachable; "
+            "the Exchange server was not contacted",
+            f"check the kdc entries for {realm} in krb5.conf or the DNS SRV records, the network, "
+            "and firewalls on port 88",
         )
     if code in (_REALM_UNKNOWN, _REALM_CANT_RESOLVE):
         return err(

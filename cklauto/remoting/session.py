@@ -537,7 +537,7 @@ def _translate(exc: BaseException, settings: ConnectionSettings) -> RemoteError:
     if isinstance(exc, UnsealedAnswer):
         return err(
             "protocol",
-            f"the server answered in clear text over plain HTTP after {settings.auth} authentication ({url}); "
+            f"the server answered in clear text over plain HTTP after {settings.auth} authentication at {url}; "
             "the answer was refused, as anyone on the network path could have forged it",
             "check for a proxy or load balancer that strips WinRM message encryption, or connect with --ssl",
         )
@@ -548,9 +548,9 @@ def _translate(exc: BaseException, settings: ConnectionSettings) -> RemoteError:
     if isinstance(exc, px.AuthenticationError) and settings.auth in ("kerberos", "negotiate"):
         return err(
             "auth",
-            f"the server refused the Kerberos ticket for {kerberos.spn_text(settings)} ({url} answered 401)",
-            "the SPN may belong to another account than the one the server runs as (setspn -Q), or the "
-            "account may not use remote PowerShell (Set-User -RemotePowerShellEnabled $true)",
+            f"the server refused the Kerberos ticket for {kerberos.spn_text(settings)}: {url} answered 401",
+            f"the SPN may be registered to another account than the one the server runs as (setspn -Q "
+            f"{kerberos.spn_text(settings)} shows it), or the server's keytab is out of date",
         )
     if isinstance(exc, px.AuthenticationError):
         return err("auth", f"authentication failed ({settings.auth}) at {url}", creds_hint)

@@ -23,8 +23,8 @@ from pathlib import Path
 REALM = "CONTOSO.TEST"
 #: Where the tools live on Debian; PATH of a non-login root shell may lack the sbin folders.
 _SEARCH = os.pathsep.join([os.environ.get("PATH", ""), "/usr/sbin", "/usr/local/sbin", "/sbin"])
-TOOLS = ("kdb5_util", "kadmin.local", "krb5kdc")
-PACKAGES_HINT = "apt-get install krb5-kdc krb5-admin-server (MIT Kerberos KDC)"
+TOOLS = ("kdb5_util", "kadmin.local", "krb5kdc", "kinit")
+PACKAGES_HINT = "apt-get install krb5-kdc krb5-admin-server krb5-user (MIT Kerberos KDC and kinit)"
 
 
 def tool(name: str) -> str | None:
@@ -122,6 +122,15 @@ class Realm:
         self.kadmin(
             *[f"addprinc -randkey {p}" for p in principals], f"ktadd -k {self.service_keytab} {' '.join(principals)}"
         )
+
+    def kinit(self, principal: str, password: str, ccache: Path, lifetime: str | None = None) -> None:
+        """Get a ticket into ``ccache`` with the real ``kinit``, as a user would."""
+        args = [tool("kinit") or "kinit", *(["-l", lifetime] if lifetime else []), principal]
+        result = subprocess.run(
+            args, input=password + "\n", env=self.client_env(ccache), capture_output=True, text=True, timeout=30
+        )
+        if result.returncode != 0:
+            raise RuntimeError(f"kinit failed: {result.stderr.strip()}")
 
     # --- life cycle ---------------------------------------------------------------------------
     def stop(self) -> None:
