@@ -9,8 +9,9 @@ Runs the steps a real connection goes through, in order, each on its own and bou
 5. ``ticket``: the Kerberos tickets can be obtained from the KDC;
 6. ``exchange``: Get-SendConnector answers for this account (read-only; no checklist is touched).
 
-A step after a failed one it depends on is reported as skipped, so the first error is the one to
-fix.  Nothing here writes anything, and no secret appears in a step's text.
+A step that depends on a failed one is reported as skipped (the identity and ticket steps do not
+need the server, so they still run when it cannot be reached).  Nothing here writes anything, and
+no secret appears in a step's text.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from cklauto.errors import CklautoError, RemoteError
 from cklauto.remoting import ConnectionSettings, fetch_send_connectors, kerberos
 
 STATUSES = ("ok", "error", "skip")
+_AUTH_NAMES = {"kerberos": "Kerberos", "negotiate": "Negotiate", "ntlm": "NTLM", "credssp": "CredSSP"}
 
 
 @dataclass(frozen=True)
@@ -44,22 +46,24 @@ class Step:
 
 def diagnose(settings: ConnectionSettings) -> Iterator[Step]:
     """Yield each step's result as soon as it is known (so a slow step shows where it waits)."""
-    steps: list[tuple[str, Callable[[ConnectionSettings], Step]]] = [
-        ("name", _name),
-        ("port", _port),
-        ("tls", _tls),
-        ("identity", _identity),
-        ("ticket", _ticket),
-        ("exchange", _exchange),
+    steps: list[tuple[str, Callable[[ConnectionSettings], Step], tuple[str, ...]]] = [
+        ("name", _name, ()),
+        ("port", _port, ("name",)),
+        ("tls", _tls, ("port",)),
+        ("identity", _identity, ()),
+        ("ticket", _ticket, ("identity",)),
+        ("exchange", _exchange, ("tls", "ticket")),
     ]
-    failed: str | None = None
-    for name, check in steps:
-        if failed is not None:
-            yield Step(name, "skip", f"not checked: the {failed} step failed")
+    not_ok: set[str] = set()  # failed, or skipped because of a failure
+    for name, check, needs in steps:
+        blocked = [need for need in needs if need in not_ok]
+        if blocked:
+            not_ok.add(name)
+            yield Step(name, "skip", f"not checked: the {blocked[0]} step did not pass")
             continue
         step = _guarded(name, check, settings)
         if step.status == "error":
-            failed = name
+            not_ok.add(name)
         yield step
 
 
@@ -110,8 +114,8 @@ def _name(settings: ConnectionSettings) -> Step:
         return Step(
             "name",
             "error",
-            f"{host} does not resolve ({exc.strerror or exc})",
-            "check the server name (its FQDN, e.g. ex01.contoso.mil) and this computer's DNS",
+            f"{host} does not resolve: {exc.strerror or exc}",
+            "check the server name, its FQDN such as ex01.contoso.mil, and this computer's DNS",
         )
     addresses = list(dict.fromkeys(str(info[4][0]) for info in infos))
     return Step("name", "ok", f"{host} resolves to {', '.join(addresses[:4])}")
@@ -132,7 +136,7 @@ def _port(settings: ConnectionSettings) -> Step:
         return Step(
             "port",
             "error",
-            f"{where} does not accept connections ({exc.strerror or exc})",
+            f"{where} does not accept connections: {exc.strerror or exc}",
             f"check that {scheme} is served on port {settings.effective_port} (--port, --ssl/--no-ssl) and firewalls",
         )
     return Step("port", "ok", f"{where} accepts connections")
@@ -141,7 +145,7 @@ def _port(settings: ConnectionSettings) -> Step:
 def _tls(settings: ConnectionSettings) -> Step:
     if not settings.ssl:
         if settings.auth in ("kerberos", "negotiate", "ntlm", "credssp"):
-            detail = f"plain HTTP: every message is encrypted with the {settings.auth} session key (no TLS)"
+            detail = f"plain HTTP: every message is encrypted with the {_AUTH_NAMES[settings.auth]} session key"
         else:
             detail = "plain HTTP (no TLS)"
         return Step("tls", "skip", detail)
@@ -167,7 +171,7 @@ def _tls(settings: ConnectionSettings) -> Step:
         return Step(
             "tls",
             "error",
-            f"no TLS handshake with {host}:{settings.effective_port} ({getattr(exc, 'reason', None) or exc})",
+            f"no TLS handshake with {host}:{settings.effective_port}: {getattr(exc, 'reason', None) or exc}",
             "is the port plain HTTP? check --port and --ssl/--no-ssl",
         )
     if settings.insecure:
