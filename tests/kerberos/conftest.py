@@ -34,6 +34,7 @@ PASSWORD = "Kerb-Tr0ub4dor&3-never-print"
 USER = "svc-stig"
 KEYTAB_USER = "svc-batch"
 EXPIRED_USER = "old-pw"
+LOCKED_USER = "locked-out"
 HOST = "ex01.contoso.test"  # the emulated server; its SPN is registered in the realm
 SERVICES = ("localhost", HOST)
 LB_NAME = "mail.contoso.test"  # a load-balanced namespace: HTTP/mail.contoso.test
@@ -70,6 +71,7 @@ def realm(tmp_path_factory: pytest.TempPathFactory) -> Iterator[kdc.Realm]:
     try:
         running.add_user(USER, PASSWORD)
         running.add_user(EXPIRED_USER, PASSWORD, "-pwexpire", "yesterday")
+        running.add_user(LOCKED_USER, PASSWORD, "-allow_tix")  # as a disabled or locked-out account
         running.add_keytab_user(KEYTAB_USER)
         running.add_services(*SERVICES, STALE_NAME)
         running.add_services(LB_NAME, service="HTTP")

@@ -23,6 +23,7 @@ from tests.kerberos.conftest import (
     HOST,
     KEYTAB_USER,
     LB_NAME,
+    LOCKED_USER,
     PASSWORD,
     STALE_NAME,
     USER,
@@ -198,6 +199,17 @@ def test_password_expired(client: Client, exchange: EmulatedExchange, original: 
     who = f"{EXPIRED_USER}@{kdc.REALM}"
     run = client.check(exchange, "--username", who, CKLAUTO_PASSWORD=PASSWORD)
     failed(run, client, original, f"the password of {who} has expired", "kpasswd")
+
+
+def test_disabled_or_locked_out_account(client: Client, exchange: EmulatedExchange, original: bytes) -> None:
+    who = f"{LOCKED_USER}@{kdc.REALM}"
+    run = client.check(exchange, "--username", who, CKLAUTO_PASSWORD=PASSWORD)
+    failed(run, client, original, f"the account {who} is disabled, expired or locked out", "domain administrator")
+
+
+def test_realm_without_a_kdc(client: Client, exchange: EmulatedExchange, original: bytes) -> None:
+    run = client.check(exchange, "--username", "svc-stig@FABRIKAM.TEST", CKLAUTO_PASSWORD=PASSWORD)
+    failed(run, client, original, "no KDC is known for the Kerberos realm FABRIKAM.TEST", "krb5.conf")
 
 
 def test_unknown_user(client: Client, exchange: EmulatedExchange, original: bytes) -> None:
