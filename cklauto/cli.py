@@ -24,6 +24,7 @@ from cklauto import __version__
 from cklauto.errors import CklautoError
 
 if TYPE_CHECKING:  # the runner imports the remoting layer; --help must not
+    from cklauto.remoting import ConnectionSettings
     from cklauto.runner import RunOptions, RunResult
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -275,7 +276,7 @@ def _connection_options(func: F) -> F:
     return func
 
 
-def _connection_settings(server: str, options: dict[str, Any], *, needs_credentials: bool) -> Any:
+def _connection_settings(server: str, options: dict[str, Any], *, needs_credentials: bool) -> ConnectionSettings:
     """A ConnectionSettings from the connection options; prompts for the password when one is needed."""
     from cklauto.remoting import ConnectionSettings, kerberos
 
