@@ -204,6 +204,9 @@ def principal_for(username: str | None) -> str | None:
 
 
 def _default_realm() -> str | None:
+    if uses_sspi():
+        # The DNS name of the logon domain: the realm SSPI asks for tickets in.
+        return os.environ.get("USERDNSDOMAIN", "").upper() or None
     if unavailable():
         return None
     import krb5
@@ -217,7 +220,7 @@ def _default_realm() -> str | None:
 def _realm_of(principal: str | None) -> str:
     if principal and "@" in principal:
         return principal.rpartition("@")[2]
-    return _default_realm() or "(no default realm)"
+    return _default_realm() or "(the default realm)"
 
 
 # --- the plan: which credentials, which SPN (no network) ------------------------------------------------
@@ -349,9 +352,10 @@ def _find_ticket(principal: str | None) -> _CacheState:
 
     ctx = krb5.init_context()
     default_name = krb5.cc_default_name(ctx).decode("utf-8", "replace")
+    match = getattr(krb5, "cc_cache_match", None)  # absent from some Heimdal builds
     try:
-        if principal:
-            cache = krb5.cc_cache_match(ctx, krb5.parse_name_flags(ctx, principal.encode("utf-8")))
+        if principal and match is not None:
+            cache = match(ctx, krb5.parse_name_flags(ctx, principal.encode("utf-8")))
         else:
             cache = krb5.cc_default(ctx)
         name = _ccache_name(cache)
@@ -361,6 +365,8 @@ def _find_ticket(principal: str | None) -> _CacheState:
         )
     except krb5.Krb5Error:
         return _CacheState(default_name, None, False, False)
+    if principal and owner.lower() != principal.lower():  # Active Directory names ignore case
+        return _CacheState(name, owner, False, False)
     now = time.time()
     return _CacheState(name, owner, end > now + 5, 0 < end <= now + 5)
 
@@ -378,7 +384,7 @@ def _keytab_principal(keytab: str, principal: str | None) -> str | None:
     except krb5.Krb5Error:
         return None
     if principal:
-        return principal if principal in names else None
+        return next((name for name in names if name.lower() == principal.lower()), None)
     return names[0] if names else None
 
 

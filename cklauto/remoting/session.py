@@ -541,11 +541,14 @@ def _translate(exc: BaseException, settings: ConnectionSettings) -> RemoteError:
             "the answer was refused, as anyone on the network path could have forged it",
             "check for a proxy or load balancer that strips WinRM message encryption, or connect with --ssl",
         )
-    if settings.auth in ("kerberos", "negotiate"):
+    used_kerberos = settings.auth == "kerberos" or (
+        settings.auth == "negotiate" and kerberos.kerberos_possible(settings) is None
+    )
+    if used_kerberos:
         translated = kerberos.translate(exc, settings)
         if translated is not None:
             return translated
-    if isinstance(exc, px.AuthenticationError) and settings.auth in ("kerberos", "negotiate"):
+    if isinstance(exc, px.AuthenticationError) and used_kerberos:
         return err(
             "auth",
             f"the server refused the Kerberos ticket for {kerberos.spn_text(settings)}: {url} answered 401",
