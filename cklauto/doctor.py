@@ -26,7 +26,6 @@ from typing import Any
 from cklauto.errors import CklautoError, RemoteError
 from cklauto.remoting import ConnectionSettings, fetch_send_connectors, kerberos
 
-STATUSES = ("ok", "error", "skip")
 _AUTH_NAMES = {"kerberos": "Kerberos", "negotiate": "Negotiate", "ntlm": "NTLM", "credssp": "CredSSP"}
 
 

@@ -44,8 +44,6 @@ if TYPE_CHECKING:  # the session module imports this one
 
 log = logging.getLogger(__name__)
 
-#: The --auth values that use (or, for negotiate, prefer) Kerberos.
-KERBEROS_AUTHS = frozenset({"kerberos", "negotiate"})
 #: pypsrp's default service class since 0.9 (before: WSMAN).
 DEFAULT_SPN_SERVICE = "host"
 #: A KDC answers in milliseconds; MIT itself waits about 27 s for a silent one.
