@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from cklauto.errors import RemoteError
-from cklauto.remoting import ConnectionSettings, kerberos
+from cklauto.remoting import ConnectionSettings, kerberos, kerberos_errors
 from tests.kerberos import kdc
 from tests.kerberos.conftest import KEYTAB_USER, PASSWORD, USER
 
@@ -81,8 +81,8 @@ def test_the_kdc_wait_fits_inside_the_host_timeout() -> None:
 
 
 def test_missing_library_messages_name_the_packages() -> None:
-    reason, hint = kerberos._missing_library("No module named 'gssapi'")
+    reason, hint = kerberos_errors.missing_library("No module named 'gssapi'")
     assert "gssapi and krb5 are not installed" in reason and "pip install 'cklauto[kerberos]'" in hint
-    reason, hint = kerberos._missing_library("libgssapi_krb5.so.2: cannot open shared object file")
+    reason, hint = kerberos_errors.missing_library("libgssapi_krb5.so.2: cannot open shared object file")
     assert "system library is missing" in reason
     assert any(package in hint for package in ("libgssapi-krb5-2", "krb5-libs", "zypper install krb5"))
