@@ -70,7 +70,7 @@ def missing_library(detail: str) -> tuple[str, str]:
         hint = packages.get(
             family, "Debian/Ubuntu: apt-get install libgssapi-krb5-2; RHEL/Fedora: dnf install krb5-libs"
         )
-        return "Kerberos is not available: the MIT Kerberos system library is missing", f"install it ({hint})"
+        return "Kerberos is not available: the MIT Kerberos system library is missing", f"install it: {hint}"
     build = {
         "debian": "apt-get install libkrb5-dev gcc",
         "redhat": "dnf install krb5-devel gcc",
@@ -114,7 +114,7 @@ def failure(exc: BaseException, who: Who) -> RemoteError | None:
         if kind == "keytab":
             return err(
                 f"the KDC rejected the key for {principal} in {who.keytab or 'the keytab'}",
-                "the keytab is out of date (password changed since it was made); export a new one",
+                "the keytab is out of date, the password changed since it was made; export a new one",
             )
         return err(
             f"Kerberos rejected the password of {principal}: pre-authentication failed",
@@ -137,7 +137,7 @@ def failure(exc: BaseException, who: Who) -> RemoteError | None:
     if code == _POLICY:
         return err(
             f"the KDC refused a ticket for {principal} by policy",
-            "check the account's logon restrictions (logon hours, allowed computers, Protected Users)",
+            "check the account's logon restrictions: logon hours, allowed computers, Protected Users",
         )
     if code in (_S_PRINCIPAL_UNKNOWN, _SEC_E_TARGET_UNKNOWN, _SEC_E_WRONG_PRINCIPAL):
         return err(
@@ -167,7 +167,7 @@ def failure(exc: BaseException, who: Who) -> RemoteError | None:
     if code in (_REALM_UNKNOWN, _REALM_CANT_RESOLVE):
         return err(
             f"no KDC is known for the Kerberos realm {realm}",
-            "add the realm and its KDCs to /etc/krb5.conf (see the README), or enable dns_lookup_kdc",
+            "add the realm and its KDCs to /etc/krb5.conf as the README shows, or enable dns_lookup_kdc",
         )
     if code == _ETYPE_NOSUPP:
         return err(

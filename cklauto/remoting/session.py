@@ -552,8 +552,8 @@ def _translate(exc: BaseException, settings: ConnectionSettings) -> RemoteError:
         return err(
             "auth",
             f"the server refused the Kerberos ticket for {kerberos.spn_text(settings)}: {url} answered 401",
-            f"the SPN may be registered to another account than the one the server runs as (setspn -Q "
-            f"{kerberos.spn_text(settings)} shows it), or the server's keytab is out of date",
+            "the SPN may be registered to another account than the one the server runs as, which "
+            f"setspn -Q {kerberos.spn_text(settings)} shows, or the server's keytab is out of date",
         )
     if isinstance(exc, px.AuthenticationError):
         return err("auth", f"authentication failed ({settings.auth}) at {url}", creds_hint)
