@@ -25,6 +25,7 @@ from cklauto.errors import CklautoError
 from cklauto.redact import SecretFilter, scrub
 
 if TYPE_CHECKING:  # the runner imports the remoting layer; --help must not
+    from cklauto.remoting import ConnectionSettings
     from cklauto.runner import RunOptions, RunResult
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -64,6 +65,7 @@ def main(verbose: int) -> None:
       cklauto demo                                   # try it: sample checklists, emulated Exchange
       cklauto checks                                 # the automated rules and their site settings
       cklauto show checklists/                       # what the checklists say now
+      cklauto doctor ex01.contoso.mil                # can ex01 be asked? name, port, Kerberos, rights
       cklauto run ex01.ckl --domain contoso.mil      # check ex01's server, write the results
       cklauto run checklists/ --domain contoso.mil --inventory hosts.csv --report before-review.csv
       cklauto new --xccdf U_MS_Exchange_2013_Mailbox_STIG_V2R3_Manual-xccdf.xml \\
@@ -74,6 +76,10 @@ def main(verbose: int) -> None:
     the rest
     (e.g. CKLAUTO_RUN_JOBS=16). The password comes only from CKLAUTO_PASSWORD or a prompt.
     """
+    # Never at any verbosity: these libraries log authentication tokens in their debug output, and a
+    # Kerberos AP-REQ is a credential for as long as it is valid.
+    for secretive in ("spnego", "requests_credssp", "pypsrp.negotiate"):
+        logging.getLogger(secretive).setLevel(logging.WARNING)
     if verbose == 0:
         _guard_log_output()
         return
@@ -83,7 +89,7 @@ def main(verbose: int) -> None:
     _guard_log_output()
     if verbose < 2:
         # Library chatter (urllib3 connection pools, spnego) is noise below -vv.
-        for noisy in ("urllib3", "requests_credssp", "spnego", "pypsrp", "psrpcore"):
+        for noisy in ("urllib3", "pypsrp", "psrpcore"):
             logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
@@ -272,6 +278,160 @@ def _multi(value: str) -> str:
     return "\n".join(part.strip() for part in value.replace(";", ",").split(",") if part.strip())
 
 
+# ------------------------------------------------------------------------- connection options
+AUTH_CHOICES = ["kerberos", "negotiate", "ntlm", "basic", "credssp", "certificate"]
+_TLS_ONLY = ("basic", "certificate")  # as cklauto.remoting.session.TLS_ONLY_AUTHS (not imported: --help stays light)
+
+
+def _connection_options(func: F) -> F:
+    """The options that say how to reach an Exchange server (shared by run and doctor)."""
+    options = [
+        click.option(
+            "--port",
+            type=click.IntRange(1, 65535),
+            help="TCP port (default 80, or 443 with --ssl; WinRM: 5985/5986).",
+        ),
+        click.option(
+            "--ssl/--no-ssl",
+            default=None,
+            help="HTTPS (certificate verified), or HTTP with every message encrypted. Default: HTTP for "
+            "kerberos/negotiate/ntlm/credssp, as Exchange documents; HTTPS for basic and certificate.",
+        ),
+        click.option(
+            "--auth",
+            type=click.Choice(AUTH_CHOICES),
+            default="kerberos",
+            show_default=True,
+            help="Authentication; Exchange's /PowerShell expects Kerberos.",
+        ),
+        click.option(
+            "--username",
+            envvar="CKLAUTO_USERNAME",
+            help="User (user@REALM for Kerberos; default: your Kerberos ticket). "
+            "Password: CKLAUTO_PASSWORD or a prompt.",
+        ),
+        click.option(
+            "--password",
+            hidden=True,
+            allow_from_autoenv=False,
+            help="Discouraged: visible in process lists and history. Use CKLAUTO_PASSWORD.",
+        ),
+        click.option(
+            "--spn-service",
+            help="Service class of the server's Kerberos SPN (default host).",
+        ),
+        click.option(
+            "--spn-host",
+            help="Host name in the server's Kerberos SPN (default: the server name), e.g. for a load-balanced name.",
+        ),
+        click.option(
+            "--endpoint",
+            type=click.Choice(["exchange", "winrm"]),
+            default="exchange",
+            show_default=True,
+            help="exchange: http(s)://SERVER/PowerShell, Microsoft.Exchange. winrm: WinRM listener + Exchange snap-in.",
+        ),
+        click.option(
+            "--path", "url_path", help="URL path override (default PowerShell, or wsman for --endpoint winrm)."
+        ),
+        click.option(
+            "--ca-bundle",
+            type=click.Path(exists=True, dir_okay=False),
+            envvar="CKLAUTO_CA_BUNDLE",
+            help="PEM file of the CA(s) that signed the server certificate.",
+        ),
+        click.option("--insecure", is_flag=True, help="Do NOT verify the server certificate. Only for labs."),
+        click.option(
+            "--cert-pem",
+            type=click.Path(exists=True, dir_okay=False),
+            help="Client certificate (PEM) for --auth certificate.",
+        ),
+        click.option(
+            "--cert-key-pem",
+            type=click.Path(exists=True, dir_okay=False),
+            help="Private key (PEM) of the client certificate for --auth certificate.",
+        ),
+        click.option(
+            "--timeout",
+            type=click.FloatRange(1, 3600),
+            default=60.0,
+            show_default=True,
+            help="Seconds one host may take, from connect to answer.",
+        ),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def _connection_settings(server: str, options: dict[str, Any], *, needs_credentials: bool) -> ConnectionSettings:
+    """A ConnectionSettings from the connection options; prompts for the password when one is needed."""
+    from cklauto import redact
+    from cklauto.remoting import ConnectionSettings, kerberos
+
+    auth: str = options["auth"]
+    username: str | None = options["username"]
+    password: str | None = options["password"]
+    if options["ssl"] is False and auth in _TLS_ONLY:
+        raise click.UsageError(
+            f"--auth {auth} cannot encrypt messages, so it needs HTTPS: drop --no-ssl "
+            "(kerberos, negotiate and ntlm encrypt every message over plain HTTP)"
+        )
+    if auth == "certificate" and not (options["cert_pem"] and options["cert_key_pem"]):
+        raise click.UsageError("--auth certificate needs --cert-pem and --cert-key-pem")
+    if password is not None:
+        click.echo(
+            "Warning: --password is visible to other users (process list, shell history); "
+            "use the CKLAUTO_PASSWORD environment variable or the prompt instead.",
+            err=True,
+        )
+    password = password if password is not None else os.environ.get("CKLAUTO_PASSWORD")
+    kerberos_ready = auth in ("kerberos", "negotiate") and needs_credentials and not kerberos.unavailable()
+    if kerberos_ready and auth == "kerberos":
+        try:
+            kerberos.principal_for(username)
+        except kerberos.NotAPrincipal as exc:
+            raise click.BadParameter(f"{exc} ({exc.hint})", param_hint="--username") from None
+    needs_password = (
+        needs_credentials
+        and username is not None
+        and password is None
+        and auth != "certificate"
+        and not (auth == "kerberos" and not kerberos_ready)  # the per-host error says what to install
+        and not (kerberos_ready and kerberos.has_credentials(username))
+    )
+    if needs_password:
+        if not sys.stdin.isatty():
+            raise click.UsageError("no password: set CKLAUTO_PASSWORD (stdin is not a terminal to prompt on)")
+        password = click.prompt(f"Password for {username}", hide_input=True, err=True)
+    redact.register(password, username)  # masked in every error, report and log line from here on
+    key_pem = _read_pem(options["cert_key_pem"], "--cert-key-pem")
+    redact.register(key_pem)
+    if options["insecure"]:
+        click.echo(
+            "WARNING: --insecure: server certificates are NOT verified; anyone on the network path "
+            "can impersonate the server and forge this evidence.",
+            err=True,
+        )
+    return ConnectionSettings(
+        server=server,
+        port=options["port"],
+        ssl=options["ssl"],
+        auth=auth,
+        username=username,
+        password=password,
+        endpoint=options["endpoint"],
+        path=options["url_path"],
+        ca_bundle=options["ca_bundle"],
+        insecure=options["insecure"],
+        certificate_pem=_read_pem(options["cert_pem"], "--cert-pem"),
+        certificate_key_pem=key_pem,
+        timeout=options["timeout"],
+        spn_service=options["spn_service"],
+        spn_host=options["spn_host"],
+    )
+
+
 # ---------------------------------------------------------------------------------------- run
 @main.command(epilog=EXIT_CODES_HELP)
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
@@ -309,58 +469,7 @@ def _multi(value: str) -> str:
     "*.DOMAIN allows every server under DOMAIN. Repeatable. Without it, only servers named by --server or the "
     "inventory, or under a --domain, get one.",
 )
-@click.option(
-    "--port", type=click.IntRange(1, 65535), help="TCP port (default 443/80 for Exchange, 5986/5985 for WinRM)."
-)
-@click.option("--ssl/--no-ssl", default=True, show_default=True, help="HTTPS (certificate verified) or HTTP.")
-@click.option(
-    "--auth",
-    type=click.Choice(["kerberos", "negotiate", "ntlm", "basic", "credssp", "certificate"]),
-    default="kerberos",
-    show_default=True,
-    help="Authentication; Exchange's /PowerShell expects Kerberos.",
-)
-@click.option(
-    "--username", envvar="CKLAUTO_USERNAME", help="User (UPN for Kerberos). Password: CKLAUTO_PASSWORD or a prompt."
-)
-@click.option(
-    "--password",
-    hidden=True,
-    allow_from_autoenv=False,
-    help="Discouraged: visible in process lists and history. Use CKLAUTO_PASSWORD.",
-)
-@click.option(
-    "--endpoint",
-    type=click.Choice(["exchange", "winrm"]),
-    default="exchange",
-    show_default=True,
-    help="exchange: http(s)://SERVER/PowerShell, Microsoft.Exchange. winrm: WinRM listener + Exchange snap-in.",
-)
-@click.option("--path", "url_path", help="URL path override (default PowerShell, or wsman for --endpoint winrm).")
-@click.option(
-    "--ca-bundle",
-    type=click.Path(exists=True, dir_okay=False),
-    envvar="CKLAUTO_CA_BUNDLE",
-    help="PEM file of the CA(s) that signed the server certificate.",
-)
-@click.option("--insecure", is_flag=True, help="Do NOT verify the server certificate. Only for labs.")
-@click.option(
-    "--cert-pem",
-    type=click.Path(exists=True, dir_okay=False),
-    help="Client certificate (PEM) for --auth certificate.",
-)
-@click.option(
-    "--cert-key-pem",
-    type=click.Path(exists=True, dir_okay=False),
-    help="Private key (PEM) of the client certificate for --auth certificate.",
-)
-@click.option(
-    "--timeout",
-    type=click.FloatRange(1, 3600),
-    default=60.0,
-    show_default=True,
-    help="Seconds one host may take, from connect to answer.",
-)
+@_connection_options
 @click.option(
     "--evidence",
     type=click.Path(path_type=Path),
@@ -409,18 +518,6 @@ def run(
     domains: tuple[str, ...],
     server: str | None,
     allow_servers: tuple[str, ...],
-    port: int | None,
-    ssl: bool,
-    auth: str,
-    username: str | None,
-    password: str | None,
-    endpoint: str,
-    url_path: str | None,
-    ca_bundle: str | None,
-    insecure: bool,
-    cert_pem: str | None,
-    cert_key_pem: str | None,
-    timeout: float,
     evidence: Path | None,
     inventory: Path | None,
     jobs: int,
@@ -434,6 +531,7 @@ def run(
     as_json: bool,
     fail_on_open: bool,
     quiet: bool,
+    **connection: Any,
 ) -> None:
     """Evaluate the automated rules on each checklist's Exchange server and write the results.
 
@@ -451,11 +549,10 @@ def run(
       cklauto run ex01.cklb --rule EX13-MB-000120 --domain contoso.mil --evidence ex01-evidence.json
       cklauto run checklists/ --site site.toml --dry-run
     """
-    from cklauto import redact, runner
+    from cklauto import runner
     from cklauto.checks import select_checks
     from cklauto.discover import expand_paths
     from cklauto.inventory import load_inventory
-    from cklauto.remoting import ConnectionSettings
     from cklauto.report import render_json, render_table, write_report
     from cklauto.site import load_site_file, validate_domain, validate_settings
 
@@ -488,33 +585,10 @@ def run(
                 raise click.UsageError(
                     f"{check.stig_id} needs the site setting {', '.join(missing)}: give it in --site FILE{hint}"
                 )
-    if auth == "certificate" and not (cert_pem and cert_key_pem):
-        raise click.UsageError("--auth certificate needs --cert-pem and --cert-key-pem")
     if report and report.suffix.lower() not in (".json", ".csv"):
         raise click.BadParameter("the report file must end in .json or .csv", param_hint="--report")
-    if password is not None:
-        click.echo(
-            "Warning: --password is visible to other users (process list, shell history); "
-            "use the CKLAUTO_PASSWORD environment variable or the prompt instead.",
-            err=True,
-        )
-    password = password if password is not None else os.environ.get("CKLAUTO_PASSWORD")
-    redact.register(password, username)  # masked in every error, report and log line from here on
-    needs_password = username is not None and auth in ("negotiate", "ntlm", "basic", "credssp") and evidence is None
-    if needs_password and password is None:
-        if not sys.stdin.isatty():
-            raise click.UsageError("no password: set CKLAUTO_PASSWORD (stdin is not a terminal to prompt on)")
-        password = click.prompt(f"Password for {username}", hide_input=True, err=True)
-        redact.register(password, username)
-    if insecure:
-        click.echo(
-            "WARNING: --insecure: server certificates are NOT verified; anyone on the network path "
-            "can impersonate the server and forge this evidence.",
-            err=True,
-        )
+    settings = _connection_settings("", connection, needs_credentials=evidence is None)
 
-    key_pem = _read_pem(cert_key_pem, "--cert-key-pem")
-    redact.register(key_pem)
     if output_dir is not None:
         _refuse_output_dir_as_input(output_dir, paths)
     # Copies an earlier run wrote into an --output-dir inside an input folder are not inputs.
@@ -524,21 +598,7 @@ def run(
     options = runner.RunOptions(
         checks=checks,
         site=site,
-        connection=ConnectionSettings(
-            server="",
-            port=port,
-            ssl=ssl,
-            auth=auth,
-            username=username,
-            password=password,
-            endpoint=endpoint,
-            path=url_path,
-            ca_bundle=ca_bundle,
-            insecure=insecure,
-            certificate_pem=_read_pem(cert_pem, "--cert-pem"),
-            certificate_key_pem=key_pem,
-            timeout=timeout,
-        ),
+        connection=settings,
         server=server,
         evidence=evidence,
         inventory=inv,
@@ -621,6 +681,34 @@ def _run_interruptibly(
     finally:
         for signum, handler in previous.items():
             signal.signal(signum, handler)
+
+
+# ------------------------------------------------------------------------------------- doctor
+@main.command()
+@click.argument("server")
+@_connection_options
+@_expected_errors
+def doctor(server: str, **connection: Any) -> None:
+    """Check, step by step, that SERVER can be asked, before touching any checklist.
+
+    One line per step, ok or the error with its fix: name resolution, port, TLS (with --ssl),
+    the credentials and Kerberos service principal that would be used, the Kerberos tickets,
+    and whether Get-SendConnector answers for the account. Exit code 0 when every step is ok.
+
+    \b
+    Examples:
+      cklauto doctor ex01.contoso.mil                     # Kerberos ticket from kinit
+      cklauto doctor ex01.contoso.mil --username svc-stig@CONTOSO.MIL
+      cklauto doctor ex01.contoso.mil --ssl --auth basic --username 'CONTOSO\\svc-stig'
+    """
+    from cklauto.doctor import diagnose
+
+    settings = _connection_settings(server, connection, needs_credentials=True)
+    failed = False
+    for step in diagnose(settings):
+        click.echo(step.line())
+        failed = failed or step.status == "error"
+    sys.exit(1 if failed else 0)
 
 
 # ------------------------------------------------------------------------------------ emulate

@@ -145,6 +145,7 @@ class HostStats:
         self.pools_opened = 0  #: successful RunspacePool creates (WSMan Create)
         self.pipelines = 0  #: pipelines started (WSMan Command)
         self.commands: list[str] = []  #: every command name run, in order
+        self.principals: list[str] = []  #: every Kerberos client principal authenticated, in order
 
     def add(self, counter: str, amount: int = 1) -> None:
         with self._lock:
@@ -153,6 +154,10 @@ class HostStats:
     def record_command(self, name: str) -> None:
         with self._lock:
             self.commands.append(name)
+
+    def record_principal(self, name: str) -> None:
+        with self._lock:
+            self.principals.append(name)
 
     def __repr__(self) -> str:
         return (

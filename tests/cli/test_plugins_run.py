@@ -173,6 +173,7 @@ def test_every_rule_is_decided_from_one_pool_and_written_in_one_save(site, monke
     import cklauto.formats.atomic as atomic
 
     real = atomic.write_atomically
+
     def counting(target, data, **kwargs):
         saves.append(target)
         return real(target, data, **kwargs)
