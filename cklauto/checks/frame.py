@@ -249,8 +249,11 @@ def _when(moment: datetime) -> str:
     return f"{utc.year:04d}-{utc.month:02d}-{utc.day:02d} {utc.hour:02d}:{utc.minute:02d}:{utc.second:02d}"
 
 
-#: How much of the block to show: 0 all, 1 without tables, 2 without compliant objects, 3 failing objects cut.
-LEVELS = (0, 1, 2, 3)
+#: How much of the block to show: 0 all, 1 without tables, 2 without compliant objects, 3 failing objects cut to
+#: half of what room is left, 4 no per-object lines and a summary cut short (the field is nearly full of a person's
+#: text, which is never cut).
+LEVELS = (0, 1, 2, 3, 4)
+_SHORT_SUMMARY = 300
 
 
 def render_block(ev: Evaluation, level: int = 0, budget: int = MAX_FIELD_CHARS) -> str:
@@ -292,8 +295,10 @@ def render_block(ev: Evaluation, level: int = 0, budget: int = MAX_FIELD_CHARS) 
         if compliant:
             lines.append(f"({plural(len(compliant), 'compliant or informational line')} left out.)")
     shown = verdicts
-    if level >= 3:
+    if level == 3:
         shown = _fit_verdicts(verdicts, budget // 2)
+    elif level >= 4:
+        shown = []
     for verdict in shown:
         lines.append(_verdict_line(verdict))
     if len(shown) < len(verdicts):
@@ -306,7 +311,10 @@ def render_block(ev: Evaluation, level: int = 0, budget: int = MAX_FIELD_CHARS) 
         lines.append(f"Note: {one_line(note)}")
     for note in ev.notes:
         lines.append(f"Note: {one_line(note)}")
-    lines.append(f"Result: {decision.status.value}. {one_line(decision.summary)}")
+    summary = one_line(decision.summary)
+    if level >= 4 and len(summary) > _SHORT_SUMMARY:
+        summary = summary[:_SHORT_SUMMARY] + "… (cut short: the finding details are nearly full)"
+    lines.append(f"Result: {decision.status.value}. {summary}")
     if decision.status is Status.OPEN:
         fixes = [v.fix for v in decision.failing if v.fix]
         if fixes and level < 2:
