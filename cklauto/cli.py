@@ -272,6 +272,28 @@ def _multi(value: str) -> str:
     return "\n".join(part.strip() for part in value.replace(";", ",").split(",") if part.strip())
 
 
+def _host_and_evidence_options(func: F) -> F:
+    """--host-checks, --host-port and --collect-evidence (issue 10): the Windows host, and rules for a person."""
+    func = click.option(
+        "--collect-evidence",
+        is_flag=True,
+        help="Also write, into the rules that need a person (and those cklauto cannot decide), the evidence a "
+        'reviewer needs, headed "evidence only, not evaluated"; their status is left as it is.',
+    )(func)
+    func = click.option(
+        "--host-port",
+        type=click.IntRange(1, 65535),
+        help="Port of the host's WinRM endpoint for --host-checks (default 5986/5985; the inventory's host_port "
+        "column wins).",
+    )(func)
+    return click.option(
+        "--host-checks",
+        is_flag=True,
+        help="Also check the Windows host (execution policy, IMAP4/POP3 services, partitions of audit logs and "
+        "databases) over its own WinRM endpoint (/wsman), with the same credentials; cmdlets only, no script.",
+    )(func)
+
+
 # ---------------------------------------------------------------------------------------- run
 @main.command(epilog=EXIT_CODES_HELP)
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
@@ -398,6 +420,7 @@ def _multi(value: str) -> str:
 @click.option(
     "--report", type=click.Path(dir_okay=False, path_type=Path), help="Also write the summary to FILE.json or FILE.csv."
 )
+@_host_and_evidence_options
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON on stdout instead of a table.")
 @click.option("--fail-on-open", is_flag=True, help="Exit 3 when any result is Open (for CI pipelines).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no table; errors and the exit code only.")
@@ -434,6 +457,9 @@ def run(
     as_json: bool,
     fail_on_open: bool,
     quiet: bool,
+    host_checks: bool,
+    collect_evidence: bool,
+    host_port: int | None,
 ) -> None:
     """Evaluate the automated rules on each checklist's Exchange server and write the results.
 
@@ -463,6 +489,8 @@ def run(
         checks = select_checks(rules)
     except CklautoError as exc:
         raise click.BadParameter(exc.one_line(), param_hint="--rule") from None
+    if not rules:
+        checks = runner.runnable(checks, host_checks=host_checks, collect_evidence=collect_evidence)
     site = load_site_file(site_file, checks) if site_file else {}
     if domains:
         try:
@@ -546,6 +574,9 @@ def run(
         jobs=jobs,
         per_org=per_org,
         allowed_servers=allow_servers,
+        host_checks=host_checks,
+        collect_evidence=collect_evidence,
+        host_port=host_port,
     )
     base_dirs = [p for p in paths if p.is_dir()]
     result = _run_interruptibly(files, options, base_dirs, show_progress=not quiet and sys.stderr.isatty())
