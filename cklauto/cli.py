@@ -168,8 +168,14 @@ def checks(as_json: bool, site_file: Path | None, domains: tuple[str, ...]) -> N
 @main.command("collect-script")
 @click.option("--rule", "rules", multiple=True, metavar="ID", help="Only the queries of these rules. Repeatable.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the script here.")
+@click.option(
+    "--host-checks",
+    is_flag=True,
+    help="Also export the Windows host's answers (registry values, services, partitions, ACLs) that cklauto run "
+    "--host-checks reads.",
+)
 @_expected_errors
-def collect_script_command(rules: tuple[str, ...], output: Path | None) -> None:
+def collect_script_command(rules: tuple[str, ...], output: Path | None, host_checks: bool) -> None:
     """Print a PowerShell script that exports, in the Exchange Management Shell, every answer
     cklauto needs as one evidence bundle (for enclaves without remote PowerShell).
 
@@ -183,7 +189,7 @@ def collect_script_command(rules: tuple[str, ...], output: Path | None) -> None:
     from cklauto.checks import select_checks
     from cklauto.collect import collect_script
 
-    script = collect_script(select_checks(rules))
+    script = collect_script(select_checks(rules), host_checks=host_checks)
     if output is None:
         click.echo(script, nl=False)
         return

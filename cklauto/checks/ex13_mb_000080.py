@@ -81,6 +81,7 @@ AUDIT_LOG_PATHS = SiteSetting(
     required=False,
 )
 STIG_COMMAND = "(none: review the EDSP and the audit logs' partition)"
+_LOGS = "Audit log folder"
 FIX = "Update the EDSP; configure the audit log location to be on a partition drive separate from the application."
 
 
@@ -119,26 +120,30 @@ def decide(answers: Answers, settings: Settings) -> Decision:
         where = partition_of(folder, known)
         if where is None or windows_path(folder) is None:
             undecided = True
-            verdicts.append(Verdict(folder, None, "on no partition Get-Partition lists; not decided"))
+            verdicts.append(Verdict(_LOGS, None, f"{folder} is on no partition Get-Partition lists; not decided"))
             continue
         inside = [(path, p) for path, p in mounted_inside(folder, known) if p == application]
         if where == application:
-            verdicts.append(Verdict(folder, False, f"on the application's partition, {where.label}", FIX))
+            verdicts.append(Verdict(_LOGS, False, f"{folder} is on the application's partition, {where.label}", FIX))
         elif inside:
             verdicts.append(
-                Verdict(folder, False, f"the application's partition is mounted inside it, at {inside[0][0]}", FIX)
+                Verdict(
+                    _LOGS, False, f"{folder}: the application's partition is mounted inside it, at {inside[0][0]}", FIX
+                )
             )
         else:
             os_note = "; that is Windows' partition" if where.is_os else ""
             verdicts.append(
-                Verdict(folder, True, f"on {where.label}, a partition separate from the application's{os_note}")
+                Verdict(
+                    _LOGS, True, f"{folder} is on {where.label}, a partition separate from the application's{os_note}"
+                )
             )
     failing = [v for v in verdicts if v.ok is False]
     if failing:
         return Decision(
             Status.OPEN,
             f"{len(failing)} of {len(folders)} audit log folder(s) are not on a partition separate from Exchange's: "
-            f"{', '.join(v.subject for v in failing)}.",
+            f"{', '.join(v.reason.split(' is on ')[0].split(': ')[0] for v in failing)}.",
             tuple(verdicts),
             tuple(notes),
             fix=FIX,

@@ -31,7 +31,10 @@ def test_default_install_with_the_logs_beside_it_is_open():
     decision = decide(OS_DISK)
     assert decision.status is Status.OPEN
     failing = decision.failing
-    assert [v.subject for v in failing] == ["C:\\Program Files\\Microsoft\\Exchange Server\\V15\\Logging"]
+    assert [v.reason.split(" is on ")[0] for v in failing] == [
+        "C:\\Program Files\\Microsoft\\Exchange Server\\V15\\Logging"
+    ]
+    assert failing[0].subject == "Audit log folder" and decision.summary.endswith("V15\\Logging.")
     assert "the application's partition, disk 0 partition 2 (C:\\)" in failing[0].reason
 
 
@@ -59,7 +62,7 @@ def test_one_folder_on_the_application_partition_is_enough_for_open():
     decision = decide(
         parts, audit_log_paths=["C:\\Program Files\\Microsoft\\Exchange Server\\V15\\Logging", "C:\\Logs"]
     )
-    assert decision.status is Status.OPEN and [v.subject for v in decision.failing] == ["C:\\Logs"]
+    assert decision.status is Status.OPEN and [v.reason.split(" is on ")[0] for v in decision.failing] == ["C:\\Logs"]
 
 
 def test_the_application_mounted_inside_a_log_folder_is_open():
