@@ -174,8 +174,14 @@ def checks(as_json: bool, site_file: Path | None, domains: tuple[str, ...]) -> N
 @main.command("collect-script")
 @click.option("--rule", "rules", multiple=True, metavar="ID", help="Only the queries of these rules. Repeatable.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the script here.")
+@click.option(
+    "--host-checks",
+    is_flag=True,
+    help="Also export the Windows host's answers (registry values, services, partitions, ACLs) that cklauto run "
+    "--host-checks reads.",
+)
 @_expected_errors
-def collect_script_command(rules: tuple[str, ...], output: Path | None) -> None:
+def collect_script_command(rules: tuple[str, ...], output: Path | None, host_checks: bool) -> None:
     """Print a PowerShell script that exports, in the Exchange Management Shell, every answer
     cklauto needs as one evidence bundle (for enclaves without remote PowerShell).
 
@@ -189,7 +195,7 @@ def collect_script_command(rules: tuple[str, ...], output: Path | None) -> None:
     from cklauto.checks import select_checks
     from cklauto.collect import collect_script
 
-    script = collect_script(select_checks(rules))
+    script = collect_script(select_checks(rules), host_checks=host_checks)
     if output is None:
         click.echo(script, nl=False)
         return
@@ -432,6 +438,28 @@ def _connection_settings(server: str, options: dict[str, Any], *, needs_credenti
     )
 
 
+def _host_and_evidence_options(func: F) -> F:
+    """--host-checks, --host-port and --collect-evidence (issue 10): the Windows host, and rules for a person."""
+    func = click.option(
+        "--collect-evidence",
+        is_flag=True,
+        help="Also write, into the rules that need a person (and those cklauto cannot decide), the evidence a "
+        'reviewer needs, headed "evidence only, not evaluated"; their status is left as it is.',
+    )(func)
+    func = click.option(
+        "--host-port",
+        type=click.IntRange(1, 65535),
+        help="Port of the host's WinRM endpoint for --host-checks (default 5986/5985; the inventory's host_port "
+        "column wins).",
+    )(func)
+    return click.option(
+        "--host-checks",
+        is_flag=True,
+        help="Also check the Windows host (execution policy, IMAP4/POP3 services, partitions of audit logs and "
+        "databases) over its own WinRM endpoint (/wsman), with the same credentials; cmdlets only, no script.",
+    )(func)
+
+
 # ---------------------------------------------------------------------------------------- run
 @main.command(epilog=EXIT_CODES_HELP)
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
@@ -507,6 +535,7 @@ def _connection_settings(server: str, options: dict[str, Any], *, needs_credenti
 @click.option(
     "--report", type=click.Path(dir_okay=False, path_type=Path), help="Also write the summary to FILE.json or FILE.csv."
 )
+@_host_and_evidence_options
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON on stdout instead of a table.")
 @click.option("--fail-on-open", is_flag=True, help="Exit 3 when any result is Open (for CI pipelines).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no table; errors and the exit code only.")
@@ -531,6 +560,9 @@ def run(
     as_json: bool,
     fail_on_open: bool,
     quiet: bool,
+    host_checks: bool,
+    collect_evidence: bool,
+    host_port: int | None,
     **connection: Any,
 ) -> None:
     """Evaluate the automated rules on each checklist's Exchange server and write the results.
@@ -560,6 +592,8 @@ def run(
         checks = select_checks(rules)
     except CklautoError as exc:
         raise click.BadParameter(exc.one_line(), param_hint="--rule") from None
+    if not rules:
+        checks = runner.runnable(checks, host_checks=host_checks, collect_evidence=collect_evidence)
     site = load_site_file(site_file, checks) if site_file else {}
     if domains:
         try:
@@ -609,6 +643,9 @@ def run(
         jobs=jobs,
         per_org=per_org,
         allowed_servers=allow_servers,
+        host_checks=host_checks,
+        collect_evidence=collect_evidence,
+        host_port=host_port,
     )
     base_dirs = [p for p in paths if p.is_dir()]
     result = _run_interruptibly(files, options, base_dirs, show_progress=not quiet and sys.stderr.isatty())

@@ -92,7 +92,10 @@ def run_demo(out_dir: Path | None = None, samples: Path | None = None) -> int:
         site = out_dir / "site.toml"
         site.write_text(DEMO_SITE, encoding="utf-8")
         inventory = out_dir / "inventory.csv"
-        rows = ["host,server,port"] + [f"{name},127.0.0.1,{emu.port_of(name)}" for name in DEMO_HOSTS]
+        # The emulator serves each host's own WinRM endpoint (/wsman) on the same port (host_port, --host-checks).
+        rows = ["host,server,port,host_port"] + [
+            f"{name},127.0.0.1,{emu.port_of(name)},{emu.port_of(name)}" for name in DEMO_HOSTS
+        ]
         inventory.write_text("\n".join(rows) + "\n", encoding="utf-8")
         report = out_dir / "report.csv"
         args = [
@@ -110,6 +113,8 @@ def run_demo(out_dir: Path | None = None, samples: Path | None = None) -> int:
             str(ca_bundle),
             "--report",
             str(report),
+            "--host-checks",
+            "--collect-evidence",
         ]
         click.echo(
             f"Demo: {len(hosts)} emulated Exchange servers on 127.0.0.1 (HTTPS, Basic auth, own CA); "

@@ -33,7 +33,16 @@ from pathlib import Path
 from typing import Any
 
 from cklauto import __version__
-from cklauto.checks.api import EXCHANGE_2013_MAILBOX, Answers, Check, Query, ResolvedQuery, Scope, Settings
+from cklauto.checks.api import (
+    EXCHANGE_2013_MAILBOX,
+    Answers,
+    Check,
+    Endpoint,
+    Query,
+    ResolvedQuery,
+    Scope,
+    Settings,
+)
 from cklauto.checks.frame import (
     DetailsTooLong,
     Evaluation,
@@ -85,6 +94,15 @@ class RunOptions:
     write_comments: bool = True
     #: More servers a password may go to (--allow-server); see _credential_refusal.
     allowed_servers: tuple[str, ...] = ()
+    # --- the Windows host and the rules that need a person (issue 10); see "Host rules and evidence" below ---
+    #: Also ask each server's own WinRM endpoint (/wsman) for the rules about the Windows host (--host-checks).
+    host_checks: bool = False
+    #: Write the evidence a reviewer needs into the rules that need a person, and the rules cklauto could not
+    #: decide, under an "evidence only, not evaluated" header; their status is left as it is (--collect-evidence).
+    collect_evidence: bool = False
+    #: The host endpoint's port (--host-port; the inventory's host_port column wins).  Default: WinRM's 5986/5985,
+    #: or the Exchange endpoint's port with --endpoint winrm (the same listener).
+    host_port: int | None = None
 
 
 @dataclass
@@ -136,6 +154,8 @@ class _Job:
     port: int | None
     evidence: Path | None
     queries: list[ResolvedQuery] = field(default_factory=list)
+    #: Exchange's endpoint, or the Windows host's own (one pool each per server).
+    endpoint: Endpoint = Endpoint.EXCHANGE
     #: With --per-org: other servers of the organisation to try if this one cannot be reached.
     fallbacks: list[tuple[str, int | None]] = field(default_factory=list)
     started: bool = False
@@ -171,6 +191,8 @@ class _Target:
     fingerprint: tuple[tuple[int, int, int] | None, int]
     #: Where to ask: (server to connect to, port, evidence file).
     connect: tuple[str, int | None, Path | None] = ("", None, None)
+    #: The port of the host's own WinRM endpoint (None: WinRM's default).
+    host_port: int | None = None
     jobs: list[_Job] = field(default_factory=list)
     #: Which job answers each resolved query of this checklist.
     routes: dict[ResolvedQuery, _Job] = field(default_factory=dict)
@@ -330,6 +352,7 @@ def _plan(path: Path, options: RunOptions, base_dirs: Sequence[Path], rows: list
         fingerprint=checklist.fingerprint,
     )
     target.connect = (connect_to or "", port, evidence)
+    target.host_port = _host_port(entry.host_port if entry else None, port, options)
     refused = None
     if evidence is None and connect_to:
         refused = _credential_refusal(path, connect_to, tuple(settings.get(INTERNAL_DOMAIN_SETTING, ())), options)
@@ -400,6 +423,11 @@ def _locate(checklist: Checklist, checks: Sequence[Check]) -> dict[str, Rule | C
 
 def _wanted(row: Row, check: Check, rule: Rule, settings: Mapping[str, Any], options: RunOptions) -> bool:
     """Whether to evaluate this rule; when not, the row says why and the rule is left as it is."""
+    unasked = _not_asked_for(check, options)
+    if unasked:
+        row.outcome = "skipped"
+        row.note = unasked
+        return False
     if set_by_person(rule.review) and not options.overwrite_reviewed:
         row.outcome = "skipped"
         row.note = f"reviewed by a person ({rule.review.status.value}); left alone (--overwrite-reviewed replaces it)"
@@ -439,6 +467,60 @@ def _named_servers(
 # --- end of the credential scope ------------------------------------------------------------------------
 
 
+# --- Host rules and evidence (issue 10) -----------------------------------------------------------------
+# Host rules read the Windows host's own WinRM endpoint (/wsman, Microsoft.PowerShell): asked only with
+# --host-checks, one pool per server of its own (so a host endpoint that fails fails only the rules that read it),
+# with the same credentials and the same credential scope as the Exchange endpoint (the same server name).
+# Rules that need a person are written only with --collect-evidence, as evidence, never with a status.
+
+#: The row note of a rule whose evidence was written.
+EVIDENCE_NOTE = "evidence only, not evaluated; status left as it is"
+
+
+def runnable(checks: Sequence[Check], *, host_checks: bool, collect_evidence: bool) -> tuple[Check, ...]:
+    """The checks a run without --rule evaluates: host rules only with --host-checks, the rules that need a person
+    only with --collect-evidence (a rule named with --rule is always planned; its row then says what it needs)."""
+    return tuple(c for c in checks if (host_checks or not c.needs_host) and (collect_evidence or not c.evidence_only))
+
+
+def _not_asked_for(check: Check, options: RunOptions) -> str:
+    """Why a rule is not evaluated in this run because of the options (empty when it is)."""
+    if check.evidence_only and not options.collect_evidence:
+        return "needs a person; --collect-evidence writes the evidence a reviewer needs; left as it is"
+    if check.needs_host and not options.host_checks:
+        what = "its evidence reads" if check.evidence_only else "reads"
+        return f"{what} the Windows host; --host-checks asks its own WinRM endpoint; left as it is"
+    return ""
+
+
+def _host_port(inventory_port: int | None, exchange_port: int | None, options: RunOptions) -> int | None:
+    if inventory_port is not None:
+        return inventory_port
+    if options.host_port is not None:
+        return options.host_port
+    # With --endpoint winrm, Exchange is already asked on the host's WinRM listener: the same port.
+    return exchange_port if options.connection.endpoint == "winrm" else None
+
+
+def _host_settings(settings: ConnectionSettings) -> ConnectionSettings:
+    """The Exchange endpoint's settings turned to the host's own: /wsman, Microsoft.PowerShell, same credentials."""
+    return dataclasses.replace(settings, endpoint="winrm", path=None)
+
+
+def _evidence_instead(rule: Rule, collect_evidence: bool) -> bool:
+    """Whether a rule its check could not decide gets its evidence written (--collect-evidence).
+
+    Not over a result cklauto itself wrote earlier: a status no block records would from then on look like a
+    person's.  Such a rule keeps its earlier result, and its row says it was not decided.
+    """
+    if not collect_evidence:
+        return False
+    return rule.review.status is Status.NOT_REVIEWED or set_by_person(rule.review)
+
+
+# --- end of host rules and evidence ---------------------------------------------------------------------
+
+
 def _route(target: _Target, options: RunOptions, jobs: dict[tuple[object, ...], _Job]) -> None:
     server, port, evidence = target.connect
     if evidence is not None:
@@ -448,14 +530,25 @@ def _route(target: _Target, options: RunOptions, jobs: dict[tuple[object, ...], 
     for check in target.checks.values():
         for read in check.reads:
             query = read.query.resolve(target.exchange_server)
-            if evidence is None and options.per_org and read.query.scope is Scope.ORGANIZATION:
+            job_port = port
+            if evidence is None and query.endpoint is Endpoint.HOST:
+                # The host's own endpoint: a pool of its own per server (see "Host rules and evidence").
+                key: tuple[object, ...] = ("host", server.lower(), target.host_port)
+                job_port = target.host_port
+            elif evidence is None and options.per_org and read.query.scope is Scope.ORGANIZATION:
                 org = tuple(sorted(target.settings.get(INTERNAL_DOMAIN_SETTING, ()))) or ("(no domain)",)
-                key: tuple[object, ...] = ("org", org)
+                key = ("org", org)
             else:
                 key = own_key
             job = jobs.get(key)
             if job is None:
-                job = _Job(key=key, server=server, port=port, evidence=Path(evidence) if evidence else None)
+                job = _Job(
+                    key=key,
+                    server=server,
+                    port=job_port,
+                    evidence=Path(evidence) if evidence else None,
+                    endpoint=query.endpoint if evidence is None else Endpoint.EXCHANGE,
+                )
                 jobs[key] = job
             elif key[0] == "org" and (server, port) != (job.server, job.port) and (server, port) not in job.fallbacks:
                 job.fallbacks.append((server, port))
@@ -550,6 +643,8 @@ def _ask(job: _Job, options: RunOptions) -> _JobResult:
     failures: list[RemoteError] = []
     for server, port in [(job.server, job.port), *job.fallbacks][:_MAX_SERVERS_PER_ORG]:
         settings = dataclasses.replace(options.connection, server=server, port=port)
+        if job.endpoint is Endpoint.HOST:
+            settings = _host_settings(settings)
         log.info("asking %s (%d queries)", settings.url(), len(job.queries))
         try:
             result = ask_server(settings, job.queries)
@@ -639,7 +734,7 @@ def _apply(target: _Target, options: RunOptions) -> None:
         if not _wanted(row, check, rule, target.settings, options):  # a person may have reviewed it meanwhile
             continue
         try:
-            evaluated = _evaluate(target, check, rule, row)
+            evaluated = _evaluate(target, check, rule, row, options.collect_evidence)
         except Exception as exc:  # noqa: BLE001 - a bug in one check must not cost the checklist's other rules
             log.exception("internal error in %s on %s", check.stig_id, target.path)
             _fail(row, CklautoError(f"{target.path}: {check.stig_id}: internal error: {type(exc).__name__}: {exc}"))
@@ -652,7 +747,7 @@ def _apply(target: _Target, options: RunOptions) -> None:
         edits.append((rule, status, details, comment))
         row.status = status.value
         row.changed = status is not rule.review.status
-        row_notes = list(notes)
+        row_notes = [*([row.note] if row.note else []), *notes]
         if set_by_person(rule.review) and row.changed:
             row_notes.append(f"replaced a status set by a person ({rule.review.status.value})")
         row.note = "; ".join(row_notes)
@@ -687,16 +782,21 @@ def _stig_of(target: _Target, rule: Rule) -> str:
     return next(sid for sid, r in target.rules.items() if r.position == rule.position)
 
 
-def _evaluate(target: _Target, check: Check, rule: Rule, row: Row) -> tuple[Status, str, str | None] | None:
+def _evaluate(
+    target: _Target, check: Check, rule: Rule, row: Row, collect_evidence: bool = False
+) -> tuple[Status, str, str | None] | None:
     """Decide one rule and compose its texts; None when the row already says why it was not written."""
     records: dict[Query, Any] = {}
     warnings: list[str] = []
     result: _JobResult | None = None
+    sources: list[Source] = []
     for read in check.reads:
         resolved = read.query.resolve(target.exchange_server)
         job = target.routes[resolved]
         assert isinstance(job.result, _JobResult)
         result = result or job.result
+        if job.result.source not in sources:
+            sources.append(job.result.source)
         answer = job.result.answers.get(resolved)
         if answer is None:
             row.outcome = "skipped"
@@ -730,10 +830,13 @@ def _evaluate(target: _Target, check: Check, rule: Rule, row: Row) -> tuple[Stat
     except (ValueError, KeyError) as exc:
         _fail(row, CklautoError(f"{row.server}: {check.stig_id} could not be decided from the answer: {exc}"))
         return None
-    if decision.status is Status.NOT_REVIEWED:
-        row.outcome = "skipped"
-        row.note = f"not decided: {decision.summary}"
-        return None
+    evidence_only = check.evidence_only
+    if decision.status is Status.NOT_REVIEWED and not evidence_only:
+        if not _evidence_instead(rule, collect_evidence):
+            row.outcome = "skipped"
+            row.note = f"not decided: {decision.summary}"
+            return None
+        evidence_only = True
     if result.server:
         row.server = result.server if not row.server.startswith("evidence:") else row.server
     ev = Evaluation(
@@ -748,12 +851,18 @@ def _evaluate(target: _Target, check: Check, rule: Rule, row: Row) -> tuple[Stat
         asked=_asked(check, target),
         scope_line=_scope_line(check, target, result),
         tables=tables,
+        evidence_only=evidence_only,
+        more_sources=tuple(sources[1:]),
     )
     try:
         details = compose_details(ev, rule.review.finding_details)
     except DetailsTooLong as exc:
         _fail(row, CklautoError(f"{target.path}: {exc.one_line()}"))
         return None
+    if evidence_only:
+        # Evidence for a person: the status stays whatever it is (never cklauto's to set here).
+        row.note = EVIDENCE_NOTE
+        return rule.review.status, details, None
     return decision.status, details, compose_comment(ev, rule.review.comments)
 
 
@@ -763,6 +872,10 @@ def _asked(check: Check, target: _Target) -> tuple[str, ...]:
 
 def _scope_line(check: Check, target: _Target, result: _JobResult) -> str:
     who = result.server or "the evidence file"
+    if check.needs_host:
+        if all(r.query.endpoint is Endpoint.HOST for r in check.reads):
+            return f"the Windows host of this Exchange server ({target.exchange_server}) only; answered by {who}"
+        return f"this Exchange server ({target.exchange_server}) and its Windows host; answered by {who}"
     if check.scope is Scope.ORGANIZATION:
         return f"the whole Exchange organisation (these objects are organisation-wide); answered by {who}"
     return f"this Exchange server ({target.exchange_server}) only; answered by {who}"

@@ -90,6 +90,9 @@ class HostBehavior:
     fail_cmdlet: str | None = None
     #: Exchange cmdlets the account's RBAC roles do not grant (CommandNotFoundException).
     hidden_cmdlets: list[str] = field(default_factory=list)
+    #: Limits a transport-level ``fail`` to one endpoint path: "/wsman" (the host's own WinRM endpoint is down
+    #: while Exchange's answers) or "/powershell"; None: both.
+    fail_path: str | None = None
 
     def objects_for(self, cmdlet: str) -> list[dict[str, Any]]:
         """The objects this host returns for ``cmdlet`` (before parameters filter them)."""
@@ -124,6 +127,8 @@ def validate_behavior(behavior: HostBehavior) -> None:
         raise ValueError(f"redirect_to must be a URL string, not {behavior.redirect_to!r}")
     if not isinstance(behavior.delay, (int, float)) or behavior.delay < 0:
         raise ValueError(f"delay must be a number >= 0, not {behavior.delay!r}")
+    if behavior.fail_path is not None and behavior.fail_path.lower() not in ("/wsman", "/powershell"):
+        raise ValueError(f"fail_path must be /wsman or /powershell, not {behavior.fail_path!r}")
     if behavior.sample not in (None, "compliant", "noncompliant"):
         raise ValueError(f"sample must be compliant or noncompliant, not {behavior.sample!r}")
     if not isinstance(behavior.objects, dict) or not all(

@@ -193,7 +193,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             self._reply(500, wsman.fault("", wsman.FAULT_INVALID_REQUEST, f"Malformed request: {err}", host.name))
             return
 
-        if host.fail in TRANSPORT_FAIL_MODES and request.action.lower() == host.fail_on.lower():
+        on_path = host.fail_path is None or host.fail_path.lower() == path
+        if host.fail in TRANSPORT_FAIL_MODES and on_path and request.action.lower() == host.fail_on.lower():
             self._inject(host, request)
             return
         if host.fail == "echo_password_record":

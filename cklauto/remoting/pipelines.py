@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from cklauto.checks.api import Record, ResolvedQuery
+from cklauto.checks.api import Endpoint, Record, ResolvedQuery
 from cklauto.errors import CklautoError, RemoteError
 from cklauto.remoting.records import UnreadableObject, check_type, to_record
 from cklauto.remoting.session import (
@@ -37,6 +37,9 @@ from cklauto.remoting.session import (
 )
 
 log = logging.getLogger(__name__)
+
+#: How the host's own endpoint is named in the finding details.
+HOST_CONFIGURATION = "Microsoft.PowerShell, the Windows host's own endpoint"
 
 #: Pipelines the server runs at once in our pool.  Exchange throttles concurrent PowerShell work per user, so stay
 #: well below its default limits while still overlapping the server's latency.
@@ -74,6 +77,7 @@ def ask_server(settings: ConnectionSettings, queries: Sequence[ResolvedQuery]) -
     then fails with a timeout.
     """
     _check_settings(settings)
+    _host_pool(settings, queries)  # a caller's mistake is a bug, raised here rather than as a remote error
     outcome: dict[str, Any] = {}
 
     def work() -> None:
@@ -103,6 +107,16 @@ def ask_server(settings: ConnectionSettings, queries: Sequence[ResolvedQuery]) -
     return result
 
 
+def _host_pool(settings: ConnectionSettings, queries: Sequence[ResolvedQuery]) -> bool:
+    """Whether these queries go to the host's own endpoint; ValueError when they mix endpoints."""
+    host = any(q.endpoint is Endpoint.HOST for q in queries)
+    if host and not all(q.endpoint is Endpoint.HOST for q in queries):
+        raise ValueError("one pool answers either Exchange's queries or the host's, never both")
+    if host and settings.endpoint != "winrm":
+        raise ValueError("queries on the host's endpoint need settings with endpoint 'winrm'")
+    return host
+
+
 def describe_trust(settings: ConnectionSettings) -> str:
     """How far the transport can be trusted, for the audit record."""
     if settings.ssl:
@@ -113,8 +127,13 @@ def describe_trust(settings: ConnectionSettings) -> str:
 def _ask(settings: ConnectionSettings, queries: list[ResolvedQuery]) -> SessionAnswers:
     from pypsrp.powershell import RunspacePool
 
+    host = _host_pool(settings, queries)
     winrm = settings.endpoint == "winrm"
-    configuration = "Microsoft.PowerShell (+ Exchange snap-in)" if winrm else EXCHANGE_CONFIGURATION
+    if host:
+        # The host's own Windows PowerShell: plain Windows cmdlets, no Exchange snap-in.
+        configuration = HOST_CONFIGURATION
+    else:
+        configuration = "Microsoft.PowerShell (+ Exchange snap-in)" if winrm else EXCHANGE_CONFIGURATION
     log.debug(
         "%s: connecting to %s (auth=%s, user=%s, configuration=%s)",
         settings.server,
@@ -131,7 +150,7 @@ def _ask(settings: ConnectionSettings, queries: list[ResolvedQuery]) -> SessionA
     try:
         pool.open()
         log.debug("%s: runspace pool open (%d runspaces)", settings.server, width)
-        if winrm:
+        if winrm and not host:
             _load_snapin(settings, pool)
         # Start a window of pipelines, then collect each in order while starting the next: the server works on
         # up to `width` of them at once, so its latency is paid once per window, not once per query.
@@ -214,7 +233,7 @@ def _collect(settings: ConnectionSettings, query: ResolvedQuery, ps: Any) -> Que
     try:
         for obj in objects:
             record = to_record(obj)
-            check_type(query.cmdlet, record.type_names)
+            check_type(query.cmdlet, record.type_names, query.endpoint)
             # A hostile server may echo the password in a property: it would reach the finding details.
             records.append(Record({k: _scrub_value(v, settings) for k, v in record.items()}, record.type_names))
     except UnreadableObject as exc:
