@@ -549,6 +549,8 @@ def run(
     )
     base_dirs = [p for p in paths if p.is_dir()]
     result = _run_interruptibly(files, options, base_dirs, show_progress=not quiet and sys.stderr.isatty())
+    for warning in result.warnings:
+        click.echo(f"Warning: {visible(scrub(warning))}", err=True)
     if report:
         write_report(report, result.rows, dry_run=dry_run, interrupted=result.interrupted)
     if as_json:

@@ -32,7 +32,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from cklauto import __version__
+from cklauto import __version__, evidence_hygiene
 from cklauto.checks.api import EXCHANGE_2013_MAILBOX, Answers, Check, Query, ResolvedQuery, Scope, Settings
 from cklauto.checks.frame import (
     DetailsTooLong,
@@ -111,6 +111,8 @@ class Row:
 class RunResult:
     rows: list[Row]
     interrupted: bool = False
+    #: Things the user should know that are no failure (one line each), e.g. one evidence file for many hosts.
+    warnings: list[str] = field(default_factory=list)
 
     def exit_code(self, fail_on_open: bool = False) -> int:
         if self.interrupted:
@@ -174,6 +176,10 @@ class _Target:
     #: Which job answers each resolved query of this checklist.
     routes: dict[ResolvedQuery, _Job] = field(default_factory=dict)
     done: bool = False
+    #: The names this checklist gives its server (host name, FQDN, Exchange name): what evidence must match.
+    server_names: tuple[str, ...] = ()
+    #: The evidence came from --evidence (not from this host's inventory row).
+    evidence_from_option: bool = False
 
 
 def run(
@@ -263,7 +269,7 @@ def run(
             row.outcome = "interrupted"
             row.error = "not checked: the run was interrupted"
     log.debug("%d checklist(s), %d job(s)", len(targets), len(jobs))
-    return RunResult(rows=rows, interrupted=stop.is_set())
+    return RunResult(rows=rows, interrupted=stop.is_set(), warnings=_shared_evidence_warnings(targets))
 
 
 def _plan_guarded(path: Path, options: RunOptions, base_dirs: Sequence[Path], rows: list[Row]) -> _Target | None:
@@ -329,6 +335,8 @@ def _plan(path: Path, options: RunOptions, base_dirs: Sequence[Path], rows: list
         fingerprint=checklist.fingerprint,
     )
     target.connect = (connect_to or "", port, evidence)
+    target.server_names = (asset.host_name, asset.fqdn, exchange_server)
+    target.evidence_from_option = evidence is not None and not (entry and entry.evidence)
     refused = None
     if evidence is None and connect_to:
         refused = _credential_refusal(path, connect_to, tuple(settings.get(INTERNAL_DOMAIN_SETTING, ())), options)
@@ -622,6 +630,13 @@ def _apply(target: _Target, options: RunOptions) -> None:
                     target.routes[r.query.resolve(target.exchange_server)] is job for r in target.checks[stig_id].reads
                 ):
                     _fail(row, job.result)
+        elif isinstance(job.result, _JobResult):
+            refused = evidence_hygiene.refusal(
+                job.evidence or Path(), job.result.evidence_server, target.path, target.server_names
+            )
+            if refused is not None:
+                for row in pending.values():  # an evidence job answers every rule of the checklist
+                    _fail(row, refused)
     pending = {sid: row for sid, row in pending.items() if row.outcome == "pending"}
     if not pending:
         return
@@ -759,7 +774,8 @@ def _evaluate(target: _Target, check: Check, rule: Rule, row: Row) -> tuple[Stat
         source=result.source,
         checked_at=result.checked_at,
         version=__version__,
-        shown_id=rule.group_id or check.ids.group_id,
+        shown_id=_carried_group_id(rule, check),
+        shown_stig_id=_carried_stig_id(rule),
         settings_used=tuple((s.name, show_value(settings[s.name])) for s in check.settings if s.name in settings),
         asked=_asked(check, target),
         scope_line=_scope_line(check, target, result),
@@ -771,6 +787,50 @@ def _evaluate(target: _Target, check: Check, rule: Rule, row: Row) -> tuple[Stat
         _fail(row, CklautoError(f"{target.path}: {exc.one_line()}"))
         return None
     return decision.status, details, compose_comment(ev, rule.review.comments)
+
+
+# The finding details name a rule by the IDs the checklist itself carries: an ISSO searches STIG Manager and eMASS by
+# those (V-69987 in a V1 checklist, V-207290 in a V2 one), never by an ID of another release.  The header line's
+# pattern (cklauto/checks/frame.py) allows one word for each.
+_HEADER_STIG_ID = re.compile(r"[A-Z0-9][A-Z0-9-]*")
+_HEADER_SHOWN_ID = re.compile(r"[^()\s]+")
+
+
+def _carried_stig_id(rule: Rule) -> str:
+    """The checklist's Rule_Ver when it can stand in the header, else another of its IDs; "" leaves the check's."""
+    rule_id = rule.rule_id.strip().partition("r")[0]  # SV-207290r961110_rule is also known as SV-207290
+    for candidate in (rule.rule_version.strip(), rule.group_id.strip(), rule_id, *rule.legacy_ids):
+        if _HEADER_STIG_ID.fullmatch(candidate):
+            return candidate
+    return ""
+
+
+def _carried_group_id(rule: Rule, check: Check) -> str:
+    """The checklist's Group ID (Vuln_Num), else its Rule ID or a legacy ID; the check's only if it carries none."""
+    for candidate in (rule.group_id, rule.rule_id, *rule.legacy_ids):
+        if _HEADER_SHOWN_ID.fullmatch(candidate.strip()):
+            return candidate.strip()
+    return check.ids.group_id
+
+
+def _shared_evidence_warnings(targets: Sequence[_Target]) -> list[str]:
+    """One warning per --evidence file that names no server and was applied to checklists of several hosts."""
+    by_file: dict[int, tuple[_Job, list[_Target]]] = {}
+    for target in targets:
+        for job in target.jobs:
+            if target.evidence_from_option and job.evidence is not None:
+                by_file.setdefault(id(job), (job, []))[1].append(target)
+    warnings = []
+    for job, users in by_file.values():
+        if not isinstance(job.result, _JobResult) or job.result.evidence_server:
+            continue  # unreadable (every row says so), or it names its server (checked per checklist)
+        warning = evidence_hygiene.shared_evidence_warning(job.evidence or Path(), [t.host for t in users])
+        if warning is not None:
+            warnings.append(warning)
+            for target in users:
+                for row in target.rows.values():
+                    row.note = "; ".join(n for n in (row.note, "the evidence file names no server") if n)
+    return warnings
 
 
 def _asked(check: Check, target: _Target) -> tuple[str, ...]:

@@ -207,6 +207,8 @@ class Evaluation:
     version: str
     #: The rule's ID as the checklist itself carries it (V-207290, or V-69987 in a V1 checklist).
     shown_id: str
+    #: The rule's STIG ID as the checklist carries it (its Rule_Ver); the check's own when empty.
+    shown_stig_id: str = ""
     settings_used: tuple[tuple[str, str], ...] = ()
     #: The commands really run, when they differ from the STIG's (e.g. with -Server).
     asked: tuple[str, ...] = ()
@@ -259,8 +261,8 @@ def render_block(ev: Evaluation, level: int = 0, budget: int = MAX_FIELD_CHARS) 
     decision = ev.decision
     check = ev.check
     lines = [
-        f"{HEADER_PREFIX}{ev.version} evaluated {check.stig_id} ({ev.shown_id}) as {decision.status.value} "
-        f"on {_when(ev.checked_at)} UTC",
+        f"{HEADER_PREFIX}{ev.version} evaluated {ev.shown_stig_id or check.stig_id} ({ev.shown_id}) as "
+        f"{decision.status.value} on {_when(ev.checked_at)} UTC",
         f"ResultHash: {result_hash(check, ev.answers)}",
         SEPARATOR,
         *ev.source.lines(),
