@@ -385,6 +385,13 @@ def _multi(value: str) -> str:
 )
 @click.option("--dry-run", is_flag=True, help="Check and show what would change; write nothing.")
 @click.option(
+    "--diff",
+    "show_diff",
+    is_flag=True,
+    help="Show, per rule, a unified diff of the finding details and comments written (with --dry-run: that would "
+    "be written).",
+)
+@click.option(
     "--overwrite-reviewed",
     is_flag=True,
     help="Also evaluate rules whose status a person set (default: leave them alone).",
@@ -396,7 +403,9 @@ def _multi(value: str) -> str:
     help="Do not write a comment on Open results (by default an empty COMMENTS field gets a short factual one).",
 )
 @click.option(
-    "--report", type=click.Path(dir_okay=False, path_type=Path), help="Also write the summary to FILE.json or FILE.csv."
+    "--report",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write the summary to FILE.json or FILE.csv, or a page for the ISSO to FILE.html.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON on stdout instead of a table.")
 @click.option("--fail-on-open", is_flag=True, help="Exit 3 when any result is Open (for CI pipelines).")
@@ -427,6 +436,7 @@ def run(
     per_org: bool,
     output_dir: Path | None,
     dry_run: bool,
+    show_diff: bool,
     overwrite_reviewed: bool,
     skip_reviewed: bool,
     no_comments: bool,
@@ -450,6 +460,8 @@ def run(
       cklauto run checklists/ --site site.toml --inventory hosts.csv --report review.csv
       cklauto run ex01.cklb --rule EX13-MB-000120 --domain contoso.mil --evidence ex01-evidence.json
       cklauto run checklists/ --site site.toml --dry-run
+      cklauto run ex01.ckl --site site.toml --dry-run --diff     # the texts that would be written
+      cklauto run checklists/ --site site.toml --output-dir handover/ --report handover/report.html
     """
     from cklauto import redact, runner
     from cklauto.checks import select_checks
@@ -490,8 +502,10 @@ def run(
                 )
     if auth == "certificate" and not (cert_pem and cert_key_pem):
         raise click.UsageError("--auth certificate needs --cert-pem and --cert-key-pem")
-    if report and report.suffix.lower() not in (".json", ".csv"):
-        raise click.BadParameter("the report file must end in .json or .csv", param_hint="--report")
+    if report and report.suffix.lower() not in (".json", ".csv", ".html", ".htm"):
+        raise click.BadParameter("the report file must end in .json, .csv or .html", param_hint="--report")
+    if show_diff and as_json:
+        raise click.UsageError("--diff prints text; it cannot be combined with --json")
     if password is not None:
         click.echo(
             "Warning: --password is visible to other users (process list, shell history); "
@@ -546,13 +560,19 @@ def run(
         jobs=jobs,
         per_org=per_org,
         allowed_servers=allow_servers,
+        keep_texts=show_diff or bool(report and report.suffix.lower() in (".html", ".htm")),
     )
     base_dirs = [p for p in paths if p.is_dir()]
     result = _run_interruptibly(files, options, base_dirs, show_progress=not quiet and sys.stderr.isatty())
     for warning in result.warnings:
         click.echo(f"Warning: {visible(scrub(warning))}", err=True)
     if report:
-        write_report(report, result.rows, dry_run=dry_run, interrupted=result.interrupted)
+        write_report(report, result.rows, dry_run=dry_run, interrupted=result.interrupted, texts=result.texts)
+    if show_diff:
+        from cklauto.diff_view import render_diff
+
+        diff = render_diff(result.rows, result.texts, dry_run=dry_run)
+        click.echo(diff + "\n" if diff else "No finding details or comments change.")
     if as_json:
         click.echo(render_json(result.rows, dry_run=dry_run, interrupted=result.interrupted), nl=False)
     elif not quiet:
