@@ -364,7 +364,8 @@ def _multi(value: str) -> str:
 @click.option(
     "--evidence",
     type=click.Path(path_type=Path),
-    help="Use a saved Get-SendConnector answer (JSON or CLIXML) instead of connecting.",
+    help="Use an evidence bundle (cklauto collect-script) or a saved Get-SendConnector export instead of "
+    "connecting; a bundle is used only for the checklist of the server it names.",
 )
 @click.option(
     "--inventory",

@@ -64,7 +64,6 @@ dl{display:grid;grid-template-columns:max-content auto;gap:.1em 1em;margin:.3em 
 ul.failures li{margin:.2em 0}
 section.checklist{border-top:2px solid #d0d7de;margin-top:1.5em}
 .legend span{margin-right:.6em}
-@media print{details{display:block}summary{display:none}}
 """
 
 
@@ -229,10 +228,13 @@ def _counts(rows: Sequence[Row]) -> str:
 
 
 def _texts(text: RuleText, row: Row) -> str:
-    label = "Finding details and comments" + (" (as written)" if row.outcome == "written" else "")
-    blocks = [f"<details><summary>{_text(label)}</summary>", "<p>Finding details:</p>", _block(text.new_details)]
-    blocks += ["<p>Comments:</p>", _block(text.new_comments)]
-    if text.changed and row.outcome in _EVALUATED:
+    """The rule's texts: as written (or, dry, as they would be) when it was evaluated, else as they still are."""
+    evaluated = row.outcome in _EVALUATED
+    details, comments = (text.new_details, text.new_comments) if evaluated else (text.old_details, text.old_comments)
+    label = {"written": " (as written)", "would-change": " (as they would be written)"}.get(row.outcome, "")
+    blocks = [f"<details><summary>Finding details and comments{label}</summary>", "<p>Finding details:</p>"]
+    blocks += [_block(details), "<p>Comments:</p>", _block(comments)]
+    if evaluated and text.changed:
         blocks += [
             "<details><summary>Before this run</summary>",
             "<p>Finding details:</p>",

@@ -33,8 +33,22 @@ def _cache_root() -> Path:
     return Path(os.environ.get("CKLAUTO_TEST_CACHE") or Path.home() / ".cache" / "cklauto-tests")
 
 
+#: Why the package cannot be had, once known: the other tests skip at once instead of asking npm again.
+_unavailable: list[str] = []
+
+
 def stig_manager_module() -> Path:
     """The folder holding the package's index.js; skips the calling test when it cannot be had."""
+    if _unavailable:
+        pytest.skip(_unavailable[0])
+    try:
+        return _fetch()
+    except pytest.skip.Exception as skipped:
+        _unavailable.append(str(skipped.msg))
+        raise
+
+
+def _fetch() -> Path:
     if not shutil.which("node") or not shutil.which("npm"):
         pytest.skip(f"node and npm are needed to run STIG Manager's checklist parser ({INSTALL_HINT})")
     target = _cache_root() / f"stig-manager-client-modules-{VERSION}"
@@ -48,11 +62,13 @@ def stig_manager_module() -> Path:
             "npm_config_fund": "false",
             "npm_config_audit": "false",
             "npm_config_fetch_retries": "1",
+            "npm_config_fetch_retry_mintimeout": "2000",
+            "npm_config_fetch_retry_maxtimeout": "4000",
             "npm_config_fetch_timeout": "30000",
         }
         try:
             packed = subprocess.run(
-                ["npm", "pack", f"{PACKAGE}@{VERSION}", "--pack-destination", tmp, "--silent"],
+                ["npm", "pack", f"{PACKAGE}@{VERSION}", "--pack-destination", tmp],
                 cwd=tmp,
                 env=env,
                 capture_output=True,
@@ -63,8 +79,9 @@ def stig_manager_module() -> Path:
             pytest.skip(f"npm could not fetch {PACKAGE}@{VERSION} within 120 s (is the npm registry reachable?)")
         tarballs = list(Path(tmp).glob("*.tgz"))
         if packed.returncode != 0 or not tarballs:
-            last = (packed.stderr.strip().splitlines() or ["no output"])[-1]
-            pytest.skip(f"npm could not fetch {PACKAGE}@{VERSION} (is the npm registry reachable?): {last}")
+            errors = [line for line in packed.stderr.splitlines() if "ERR" in line or "error" in line.lower()]
+            reason = (errors or packed.stderr.strip().splitlines() or ["no output"])[0].strip()
+            pytest.skip(f"npm could not fetch {PACKAGE}@{VERSION} (is the npm registry reachable?): {reason}")
         data = tarballs[0].read_bytes()
         digest = "sha512-" + base64.b64encode(hashlib.sha512(data).digest()).decode("ascii")
         assert digest == INTEGRITY, f"{PACKAGE}@{VERSION} from the registry is not the pinned release ({digest})"

@@ -220,3 +220,15 @@ def test_chromium_runs_nothing_from_hostile_text(hostile_page: tuple[Path, str],
     assert title == "cklauto results: 1 checklists"  # the connector's script did not run
     assert dom.count("script") == dom.count("img") == 0
     assert HOSTILE_COMMENT in dom.all_text
+
+
+def test_a_failed_rule_shows_the_texts_it_still_has() -> None:
+    from cklauto.html_report import render_html
+    from cklauto.runner import Row, RuleText
+
+    row = Row("ex01.ckl", host="ex01", rule="EX13-MB-000120", group_id="V-207290", outcome="error", error="boom")
+    row.old_status = row.status = "Not_Reviewed"
+    texts = {("ex01.ckl", "EX13-MB-000120"): RuleText("what the file holds", "never written", "", "")}
+    words = Page(render_html([row], texts)).all_text
+    assert "what the file holds" in words and "never written" not in words
+    assert "Failures (1)" in words and "boom" in words
