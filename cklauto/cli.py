@@ -501,7 +501,8 @@ def _host_and_evidence_options(func: F) -> F:
 @click.option(
     "--evidence",
     type=click.Path(path_type=Path),
-    help="Use a saved Get-SendConnector answer (JSON or CLIXML) instead of connecting.",
+    help="Use an evidence bundle (cklauto collect-script) or a saved Get-SendConnector export instead of "
+    "connecting; a bundle is used only for the checklist of the server it names.",
 )
 @click.option(
     "--inventory",
@@ -522,6 +523,13 @@ def _host_and_evidence_options(func: F) -> F:
 )
 @click.option("--dry-run", is_flag=True, help="Check and show what would change; write nothing.")
 @click.option(
+    "--diff",
+    "show_diff",
+    is_flag=True,
+    help="Show, per rule, a unified diff of the finding details and comments written (with --dry-run: that would "
+    "be written).",
+)
+@click.option(
     "--overwrite-reviewed",
     is_flag=True,
     help="Also evaluate rules whose status a person set (default: leave them alone).",
@@ -533,7 +541,9 @@ def _host_and_evidence_options(func: F) -> F:
     help="Do not write a comment on Open results (by default an empty COMMENTS field gets a short factual one).",
 )
 @click.option(
-    "--report", type=click.Path(dir_okay=False, path_type=Path), help="Also write the summary to FILE.json or FILE.csv."
+    "--report",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write the summary to FILE.json or FILE.csv, or a page for the ISSO to FILE.html.",
 )
 @_host_and_evidence_options
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON on stdout instead of a table.")
@@ -553,6 +563,7 @@ def run(
     per_org: bool,
     output_dir: Path | None,
     dry_run: bool,
+    show_diff: bool,
     overwrite_reviewed: bool,
     skip_reviewed: bool,
     no_comments: bool,
@@ -580,6 +591,8 @@ def run(
       cklauto run checklists/ --site site.toml --inventory hosts.csv --report review.csv
       cklauto run ex01.cklb --rule EX13-MB-000120 --domain contoso.mil --evidence ex01-evidence.json
       cklauto run checklists/ --site site.toml --dry-run
+      cklauto run ex01.ckl --site site.toml --dry-run --diff     # the texts that would be written
+      cklauto run checklists/ --site site.toml --output-dir handover/ --report handover/report.html
     """
     from cklauto import runner
     from cklauto.checks import select_checks
@@ -619,12 +632,16 @@ def run(
                 raise click.UsageError(
                     f"{check.stig_id} needs the site setting {', '.join(missing)}: give it in --site FILE{hint}"
                 )
-    if report and report.suffix.lower() not in (".json", ".csv"):
-        raise click.BadParameter("the report file must end in .json or .csv", param_hint="--report")
+    if report and report.suffix.lower() not in (".json", ".csv", ".html", ".htm"):
+        raise click.BadParameter("the report file must end in .json, .csv or .html", param_hint="--report")
+    if show_diff and as_json:
+        raise click.UsageError("--diff prints text; it cannot be combined with --json")
     settings = _connection_settings("", connection, needs_credentials=evidence is None)
 
     if output_dir is not None:
         _refuse_output_dir_as_input(output_dir, paths)
+        if not dry_run:
+            _mark_output_dir(output_dir)
     # Copies an earlier run wrote into an --output-dir inside an input folder are not inputs.
     files = expand_paths(list(paths), skip=[output_dir] if output_dir is not None else [])
     if not files:
@@ -646,11 +663,19 @@ def run(
         host_checks=host_checks,
         collect_evidence=collect_evidence,
         host_port=host_port,
+        keep_texts=show_diff or bool(report and report.suffix.lower() in (".html", ".htm")),
     )
     base_dirs = [p for p in paths if p.is_dir()]
     result = _run_interruptibly(files, options, base_dirs, show_progress=not quiet and sys.stderr.isatty())
+    for warning in result.warnings:
+        click.echo(f"Warning: {visible(scrub(warning))}", err=True)
     if report:
-        write_report(report, result.rows, dry_run=dry_run, interrupted=result.interrupted)
+        write_report(report, result.rows, dry_run=dry_run, interrupted=result.interrupted, texts=result.texts)
+    if show_diff:
+        from cklauto.diff_view import render_diff
+
+        diff = render_diff(result.rows, result.texts, dry_run=dry_run)
+        click.echo(diff + "\n" if diff else "No finding details or comments change.")
     if as_json:
         click.echo(render_json(result.rows, dry_run=dry_run, interrupted=result.interrupted), nl=False)
     elif not quiet:
@@ -666,16 +691,53 @@ def run(
     sys.exit(result.exit_code(fail_on_open))
 
 
+#: Left in every --output-dir: a later run may skip this folder's checklists as cklauto's own earlier copies.
+OUTPUT_MARKER = ".cklauto-output"
+
+
 def _refuse_output_dir_as_input(output_dir: Path, paths: tuple[Path, ...]) -> None:
-    """An --output-dir that is itself an input folder would have the copies replace the originals."""
+    """An --output-dir that is an input folder, or inside one and holding someone's checklists, is refused.
+
+    Inside an input folder it is not searched, so that a second run does not read the first run's copies; but a
+    folder there that holds checklists cklauto did not write (no marker) is someone's, and copies could land on them.
+    """
     real = os.path.realpath(output_dir)
     for path in paths:
-        if path.is_dir() and os.path.realpath(path) == real:
+        if not path.is_dir():
+            continue
+        folder = os.path.realpath(path)
+        if folder == real:
             raise click.BadParameter(
                 f"{output_dir} is also an input folder; its copies would replace the originals. "
                 "Choose another folder (one inside the input folder is fine: it is not searched)",
                 param_hint="--output-dir",
             )
+        inside = real.startswith(folder.rstrip(os.sep) + os.sep)
+        if inside and not os.path.exists(os.path.join(real, OUTPUT_MARKER)) and _holds_checklists(Path(real)):
+            raise click.BadParameter(
+                f"{output_dir} is inside the input folder {path} and holds checklists cklauto did not write there; "
+                "they would be skipped and could be overwritten. Choose an empty or new folder",
+                param_hint="--output-dir",
+            )
+
+
+def _holds_checklists(folder: Path) -> bool:
+    from cklauto.discover import CHECKLIST_SUFFIXES
+
+    return any(p.suffix.lower() in CHECKLIST_SUFFIXES for p in folder.rglob("*"))
+
+
+def _mark_output_dir(output_dir: Path) -> None:
+    try:
+        output_dir.mkdir(parents=True, exist_ok=True)
+        marker = output_dir / OUTPUT_MARKER
+        if not marker.exists():
+            marker.write_text(
+                "This folder holds copies written by cklauto run --output-dir; a later run does not read them.\n",
+                encoding="utf-8",
+            )
+    except OSError as exc:
+        raise CklautoError(f"{output_dir}: cannot be used as --output-dir: {exc.strerror or exc}") from None
 
 
 def _read_pem(path: str | None, option: str) -> str | None:

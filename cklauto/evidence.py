@@ -2,8 +2,9 @@
 
 Two exports are understood, recognised by content (never by file name extension):
 
-* JSON, as ``Get-SendConnector | Select-Object Name, Identity, TlsDomain | ConvertTo-Json`` writes it in Windows
-  PowerShell 5.1 or PowerShell 7: one object or an array of objects.  ``TlsDomain`` may be a string, ``null``
+* JSON, as ``ConvertTo-Json -InputObject @(Get-SendConnector | Select-Object Name, Identity, TlsDomain)`` (or the
+  pipeline ``Get-SendConnector | Select-Object ... | ConvertTo-Json``) writes it in Windows PowerShell 5.1 or
+  PowerShell 7: one object or an array of objects.  ``TlsDomain`` may be a string, ``null``
   or a nested ``SmtpDomainWithSubdomains`` object; ``Identity`` a string or a nested ``ADObjectId`` object.
 * CLIXML, as ``Get-SendConnector | Export-Clixml`` writes it.  The objects are rebuilt with psrpcore's CLIXML
   deserializer after the XML has been parsed with a hardened lxml parser (no DTD, no entities, no network).
@@ -39,9 +40,16 @@ MAX_BYTES = 16 * 1024 * 1024
 
 CLIXML_NAMESPACE = "http://schemas.microsoft.com/powershell/2004/04"
 
-_EXPORT_HINT = (
-    "export with: Get-SendConnector | Select-Object Name, Identity, TlsDomain | ConvertTo-Json, "
-    "or: Get-SendConnector | Export-Clixml <file>"
+#: The export that is right for any number of Send connectors: -InputObject @(...) writes [] when there are none,
+#: where a pipeline into ConvertTo-Json writes nothing at all (an empty file, which a failed export also leaves).
+EXPORT_COMMAND = (
+    "ConvertTo-Json -InputObject @(Get-SendConnector | Select-Object Name, Identity, TlsDomain) "
+    "| Set-Content -Encoding UTF8 <file>"
+)
+_EXPORT_HINT = f"export with: {EXPORT_COMMAND}, or: Get-SendConnector | Export-Clixml <file>"
+_EMPTY_HINT = (
+    f"if the organisation has no Send connectors, export with: {EXPORT_COMMAND}, which writes [] "
+    "(or use cklauto collect-script)"
 )
 
 
@@ -71,7 +79,9 @@ def load_evidence(path: str | Path) -> Evidence:
     sha256 = hashlib.sha256(raw).hexdigest()
     text, encoding = _decode(path, raw)
     if not text.strip():
-        raise EvidenceError(path, "file is empty", _EXPORT_HINT)
+        # What a pipeline into ConvertTo-Json writes when there are no Send connectors, and what a failed export
+        # leaves: not evidence of either.
+        raise EvidenceError(path, "file is empty, which is not evidence of zero Send connectors", _EMPTY_HINT)
     body = text.lstrip()
     if body.startswith("<") or body.startswith("#< CLIXML"):
         connectors = _load_clixml(path, body)
@@ -180,8 +190,7 @@ def _load_json(path: str | Path, text: str) -> list[SendConnector]:
             path,
             "holds JSON null, which is what a failed or empty export writes, "
             "so it is not evidence of zero Send connectors",
-            "if there really are none, export: ConvertTo-Json -InputObject @(Get-SendConnector | "
-            "Select-Object Name, Identity, TlsDomain)",
+            _EMPTY_HINT,
         )
     if isinstance(data, str):
         _no_surrogates(path, data)

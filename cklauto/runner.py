@@ -23,6 +23,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import logging
+import os
 import queue
 import re
 import threading
@@ -32,7 +33,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from cklauto import __version__
+from cklauto import __version__, evidence_hygiene, handover
 from cklauto.checks.api import (
     EXCHANGE_2013_MAILBOX,
     Answers,
@@ -103,6 +104,8 @@ class RunOptions:
     #: The host endpoint's port (--host-port; the inventory's host_port column wins).  Default: WinRM's 5986/5985,
     #: or the Exchange endpoint's port with --endpoint winrm (the same listener).
     host_port: int | None = None
+    #: Keep each rule's finding details and comments, before and after, in RunResult.texts (--diff, HTML report).
+    keep_texts: bool = False
 
 
 @dataclass
@@ -121,15 +124,36 @@ class Row:
     error: str = ""
     note: str = ""
     written_to: str = ""
+    #: The checklist's Exchange STIG release as it carries it (V2R3); "" for a checklist without that STIG.
+    release: str = ""
 
     def as_dict(self) -> dict[str, object]:
         return dataclasses.asdict(self)
+
+
+@dataclass(frozen=True)
+class RuleText:
+    """A rule's finding details and comments before the run, and what cklauto wrote (or, dry, would write)."""
+
+    old_details: str
+    new_details: str
+    old_comments: str
+    new_comments: str
+
+    @property
+    def changed(self) -> bool:
+        return self.old_details != self.new_details or self.old_comments != self.new_comments
 
 
 @dataclass
 class RunResult:
     rows: list[Row]
     interrupted: bool = False
+    #: Things the user should know that are no failure (one line each), e.g. one evidence file for many hosts.
+    warnings: list[str] = field(default_factory=list)
+    #: With RunOptions.keep_texts: each rule's texts by (checklist, rule), as the rows name them.  Kept out of the
+    #: rows (and so out of the CSV/JSON reports): finding details run to thousands of characters per rule.
+    texts: dict[tuple[str, str], RuleText] = field(default_factory=dict)
 
     def exit_code(self, fail_on_open: bool = False) -> int:
         if self.interrupted:
@@ -197,6 +221,12 @@ class _Target:
     #: Which job answers each resolved query of this checklist.
     routes: dict[ResolvedQuery, _Job] = field(default_factory=dict)
     done: bool = False
+    #: The names this checklist gives its server (host name, FQDN, Exchange name): what evidence must match.
+    server_names: tuple[str, ...] = ()
+    #: The evidence came from --evidence (not from this host's inventory row).
+    evidence_from_option: bool = False
+    #: With RunOptions.keep_texts: each rule's texts, by STIG ID.
+    texts: dict[str, RuleText] = field(default_factory=dict)
 
 
 def run(
@@ -207,12 +237,20 @@ def run(
     stop: threading.Event | None = None,
     on_progress: Callable[[int, int], None] | None = None,
 ) -> RunResult:
-    """Evaluate and write every checklist in ``files``; see the module docstring."""
+    """Evaluate and write every checklist in ``files``; see the module docstring.
+
+    ``base_dirs`` is kept for callers; --output-dir copies are laid out relative to the folder all ``files`` share.
+    """
     stop = stop or threading.Event()
     rows: list[Row] = []
     jobs: dict[tuple[object, ...], _Job] = {}
     targets: list[_Target] = []
     outputs: dict[Path, Path] = {}
+    copies = {}
+    if options.output_dir is not None:
+        handover.check_output_dir(files, options.output_dir)
+        copies = handover.output_paths(files, options.output_dir)
+    inputs = frozenset(_resolved(f) for f in files)
     waiting: dict[int, list[_Target]] = {}
     asker = _Asker(options, stop)
     progress = [0, 0]
@@ -242,18 +280,11 @@ def run(
                     Row(checklist=str(path), outcome="interrupted", error="not checked: the run was interrupted")
                 )
                 continue
-            target = _plan_guarded(path, options, base_dirs, rows)
+            output = copies.get(path, path)
+            refused = _output_refusal(path, output, inputs, outputs, options)
+            target = _plan_guarded(path, options, output, rows, refused)
             if target is None:
                 continue
-            if options.output_dir is not None:
-                claimed = outputs.setdefault(target.output.resolve(), path)
-                if claimed != path:
-                    for row in target.rows.values():
-                        _fail(
-                            row,
-                            ConfigError(f"{path}: its copy would overwrite that of {claimed} in {options.output_dir}"),
-                        )
-                    continue
             targets.append(target)
             _route(target, options, jobs)
             for job in target.jobs:
@@ -286,13 +317,16 @@ def run(
             row.outcome = "interrupted"
             row.error = "not checked: the run was interrupted"
     log.debug("%d checklist(s), %d job(s)", len(targets), len(jobs))
-    return RunResult(rows=rows, interrupted=stop.is_set())
+    texts = {(str(t.path), sid): text for t in targets for sid, text in t.texts.items()}
+    return RunResult(rows=rows, interrupted=stop.is_set(), warnings=_shared_evidence_warnings(targets), texts=texts)
 
 
-def _plan_guarded(path: Path, options: RunOptions, base_dirs: Sequence[Path], rows: list[Row]) -> _Target | None:
+def _plan_guarded(
+    path: Path, options: RunOptions, output: Path, rows: list[Row], refused: CklautoError | None
+) -> _Target | None:
     start = len(rows)
     try:
-        return _plan(path, options, base_dirs, rows)
+        return _plan(path, options, output, rows, refused)
     except Exception as exc:  # noqa: BLE001 - the last-resort guard: one bad file never stops the batch
         log.exception("internal error while planning %s", path)
         del rows[start:]
@@ -302,23 +336,33 @@ def _plan_guarded(path: Path, options: RunOptions, base_dirs: Sequence[Path], ro
         return None
 
 
-def _plan(path: Path, options: RunOptions, base_dirs: Sequence[Path], rows: list[Row]) -> _Target | None:
+def _plan(
+    path: Path, options: RunOptions, output: Path, rows: list[Row], refused_output: CklautoError | None
+) -> _Target | None:
     base = Row(checklist=str(path))
     try:
         checklist = open_checklist(path)
     except CklautoError as exc:
         rows.append(base)
         _fail(base, exc)
+        if options.output_dir is not None:
+            base.note = f"not copied to {options.output_dir}: it could not be read as a checklist"
         return None
     asset = checklist.asset
     base.host = asset.fqdn or asset.host_name
+    if refused_output is not None:
+        rows.append(base)
+        _fail(base, refused_output)
+        return None
     stigs = checklist.stigs_with_id(EXCHANGE_2013_MAILBOX)
     if not stigs:
         held = ", ".join(s.label for s in checklist.stigs) or "none"
         base.outcome = "skipped"
         base.note = f"does not hold the {EXCHANGE_2013_MAILBOX} STIG (it holds: {held})"
         rows.append(base)
+        _hand_over_unchanged(path, output, checklist.data, [base], options)
         return None
+    base.release = release_of(stigs[0])
     try:
         entry = options.inventory.match(asset.host_name, asset.fqdn) if options.inventory else None
     except ConfigError as exc:
@@ -341,7 +385,7 @@ def _plan(path: Path, options: RunOptions, base_dirs: Sequence[Path], rows: list
     port = (entry.port if entry and entry.port else None) or options.connection.port
     target = _Target(
         path=path,
-        output=_output_path(path, options, base_dirs),
+        output=output,
         host=base.host,
         exchange_server=exchange_server,
         release=release_of(stigs[0]),
@@ -353,6 +397,8 @@ def _plan(path: Path, options: RunOptions, base_dirs: Sequence[Path], rows: list
     )
     target.connect = (connect_to or "", port, evidence)
     target.host_port = _host_port(entry.host_port if entry else None, port, options)
+    target.server_names = (asset.host_name, asset.fqdn, exchange_server)
+    target.evidence_from_option = evidence is not None and not (entry and entry.evidence)
     refused = None
     if evidence is None and connect_to:
         refused = _credential_refusal(path, connect_to, tuple(settings.get(INTERNAL_DOMAIN_SETTING, ())), options)
@@ -360,7 +406,7 @@ def _plan(path: Path, options: RunOptions, base_dirs: Sequence[Path], rows: list
         found = located.get(check.stig_id)
         if found is None:
             continue
-        row = Row(checklist=str(path), host=base.host, rule=check.stig_id)
+        row = Row(checklist=str(path), host=base.host, rule=check.stig_id, release=base.release)
         rows.append(row)
         target.rows[check.stig_id] = row
         row.server = f"evidence:{evidence}" if evidence is not None else (connect_to or "")
@@ -369,6 +415,11 @@ def _plan(path: Path, options: RunOptions, base_dirs: Sequence[Path], rows: list
             continue
         row.group_id = found.group_id
         row.old_status = row.status = found.review.status.value
+        if options.keep_texts:
+            review = found.review
+            target.texts[check.stig_id] = RuleText(
+                review.finding_details, review.finding_details, review.comments, review.comments
+            )
         if not _wanted(row, check, found, settings, options):
             continue
         if refused is not None:
@@ -398,6 +449,7 @@ def _plan(path: Path, options: RunOptions, base_dirs: Sequence[Path], rows: list
         base.outcome = "skipped"
         base.note = "holds none of the rules selected"
         rows.append(base)
+        _hand_over_unchanged(path, output, checklist.data, [base], options)
         return None
     return target
 
@@ -558,19 +610,6 @@ def _route(target: _Target, options: RunOptions, jobs: dict[tuple[object, ...], 
                 target.jobs.append(job)
 
 
-def _output_path(path: Path, options: RunOptions, base_dirs: Sequence[Path]) -> Path:
-    """In place, or under --output-dir keeping the path relative to the folder it was found in."""
-    if options.output_dir is None:
-        return path
-    resolved = path.resolve()
-    for base in base_dirs:
-        try:
-            return options.output_dir / resolved.relative_to(Path(base).resolve())
-        except ValueError:
-            continue
-    return options.output_dir / path.name
-
-
 # ---------------------------------------------------------------------------------------------------------------
 # Ask
 
@@ -691,6 +730,12 @@ def _guarded(target: _Target, action: Callable[[], None]) -> None:
 
 
 def _apply(target: _Target, options: RunOptions) -> None:
+    _apply_rules(target, options)
+    if options.output_dir is not None and not options.dry_run and not any(r.written_to for r in target.rows.values()):
+        _hand_over_current(target, options)
+
+
+def _apply_rules(target: _Target, options: RunOptions) -> None:
     pending = {sid: row for sid, row in target.rows.items() if row.outcome == "pending"}
     if not pending:
         return
@@ -701,6 +746,13 @@ def _apply(target: _Target, options: RunOptions) -> None:
                     target.routes[r.query.resolve(target.exchange_server)] is job for r in target.checks[stig_id].reads
                 ):
                     _fail(row, job.result)
+        elif isinstance(job.result, _JobResult):
+            refused = evidence_hygiene.refusal(
+                job.evidence or Path(), job.result.evidence_server, target.path, target.server_names
+            )
+            if refused is not None:
+                for row in pending.values():  # an evidence job answers every rule of the checklist
+                    _fail(row, refused)
     pending = {sid: row for sid, row in pending.items() if row.outcome == "pending"}
     if not pending:
         return
@@ -745,6 +797,10 @@ def _apply(target: _Target, options: RunOptions) -> None:
         if comment is not None and not options.write_comments:
             comment = None
         edits.append((rule, status, details, comment))
+        if options.keep_texts:
+            review = rule.review
+            new_comments = review.comments if comment is None else comment
+            target.texts[stig_id] = RuleText(review.finding_details, details, review.comments, new_comments)
         row.status = status.value
         row.changed = status is not rule.review.status
         row_notes = [*([row.note] if row.note else []), *notes]
@@ -761,21 +817,89 @@ def _apply(target: _Target, options: RunOptions) -> None:
     try:
         edited = _with_reviews(checklist, edits)
         if target.output != target.path:
-            target.output.parent.mkdir(parents=True, exist_ok=True)
-        edited.save(target.output if target.output != target.path else None)
+            handover.write_copy(target.path, target.output, edited.data)
+        else:
+            edited.save()
     except CklautoError as exc:
-        for row in written:
-            row.status, row.changed = row.old_status, False
-            _fail(row, exc)
+        _not_written(target, written, exc)
         return
     except OSError as exc:
-        for row in written:
-            row.status, row.changed = row.old_status, False
-            _fail(row, CklautoError(f"{target.output}: could not be written: {exc.strerror or exc}"))
+        _not_written(target, written, CklautoError(f"{target.output}: could not be written: {exc.strerror or exc}"))
         return
     for row in written:
         row.written_to = str(target.output)
         row.outcome = "written"
+    if target.output != target.path:  # the copy is the whole checklist, its other rules included
+        for row in target.rows.values():
+            row.written_to = str(target.output)
+
+
+def _not_written(target: _Target, written: Sequence[Row], exc: CklautoError) -> None:
+    for row in written:
+        row.status, row.changed = row.old_status, False
+        _fail(row, exc)
+        text = target.texts.get(row.rule)
+        if text is not None:
+            target.texts[row.rule] = RuleText(text.old_details, text.old_details, text.old_comments, text.old_comments)
+
+
+# --- --output-dir: every checklist of the run is handed over (cklauto/handover.py) ---
+
+
+def _output_refusal(
+    path: Path, output: Path, inputs: frozenset[Path], claimed: dict[Path, Path], options: RunOptions
+) -> CklautoError | None:
+    """Why ``path`` cannot have its copy at ``output``: an input is there, or another checklist's copy."""
+    if options.output_dir is None:
+        return None
+    refused = handover.overwrite_refusal(path, output, inputs)
+    if refused is not None:
+        return refused
+    owner = claimed.setdefault(_resolved(output), path)
+    if owner != path:
+        return ConfigError(f"{path}: its copy would overwrite that of {owner} in {options.output_dir}")
+    return None
+
+
+def _hand_over_unchanged(path: Path, output: Path, data: bytes, rows: Sequence[Row], options: RunOptions) -> None:
+    """A checklist cklauto did not change goes into --output-dir byte for byte (its rows say where, or why not)."""
+    if options.output_dir is None or options.dry_run or output == path:
+        return
+    try:
+        handover.write_copy(path, output, data)
+    except CklautoError as exc:
+        for row in rows:
+            if row.outcome == "error":  # keep the first failure; say that the copy failed too
+                row.note = "; ".join(n for n in (row.note, f"not copied: {exc.one_line()}") if n)
+            else:
+                _fail(row, exc)
+        return
+    for row in rows:
+        row.written_to = str(output)
+
+
+def _hand_over_current(target: _Target, options: RunOptions) -> None:
+    """A planned checklist none of whose rules was written (all left alone or failed) is copied as it is now."""
+    try:
+        unchanged = reopen_if_unchanged(target.path, target.fingerprint)
+        checklist = unchanged if unchanged is not None else open_checklist(target.path)
+    except CklautoError as exc:
+        for row in target.rows.values():
+            if row.outcome != "error":
+                _fail(row, exc)
+            row.note = "; ".join(n for n in (row.note, f"not copied to {options.output_dir}") if n)
+        return
+    _hand_over_unchanged(target.path, target.output, checklist.data, list(target.rows.values()), options)
+
+
+def _resolved(path: Path) -> Path:
+    try:
+        return path.resolve()
+    except OSError:
+        return Path(os.path.abspath(path))
+
+
+# --- end of --output-dir ---------------------------------------------------------------------------
 
 
 def _stig_of(target: _Target, rule: Rule) -> str:
@@ -846,7 +970,8 @@ def _evaluate(
         source=result.source,
         checked_at=result.checked_at,
         version=__version__,
-        shown_id=rule.group_id or check.ids.group_id,
+        shown_id=_carried_group_id(rule, check),
+        shown_stig_id=_carried_stig_id(rule),
         settings_used=tuple((s.name, show_value(settings[s.name])) for s in check.settings if s.name in settings),
         asked=_asked(check, target),
         scope_line=_scope_line(check, target, result),
@@ -864,6 +989,50 @@ def _evaluate(
         row.note = EVIDENCE_NOTE
         return rule.review.status, details, None
     return decision.status, details, compose_comment(ev, rule.review.comments)
+
+
+# The finding details name a rule by the IDs the checklist itself carries: an ISSO searches STIG Manager and eMASS by
+# those (V-69987 in a V1 checklist, V-207290 in a V2 one), never by an ID of another release.  The header line's
+# pattern (cklauto/checks/frame.py) allows one word for each.
+_HEADER_STIG_ID = re.compile(r"[A-Z0-9][A-Z0-9-]*")
+_HEADER_SHOWN_ID = re.compile(r"[^()\s]+")
+
+
+def _carried_stig_id(rule: Rule) -> str:
+    """The checklist's Rule_Ver when it can stand in the header, else another of its IDs; "" leaves the check's."""
+    rule_id = rule.rule_id.strip().partition("r")[0]  # SV-207290r961110_rule is also known as SV-207290
+    for candidate in (rule.rule_version.strip(), rule.group_id.strip(), rule_id, *rule.legacy_ids):
+        if _HEADER_STIG_ID.fullmatch(candidate):
+            return candidate
+    return ""
+
+
+def _carried_group_id(rule: Rule, check: Check) -> str:
+    """The checklist's Group ID (Vuln_Num), else its Rule ID or a legacy ID; the check's only if it carries none."""
+    for candidate in (rule.group_id, rule.rule_id, *rule.legacy_ids):
+        if _HEADER_SHOWN_ID.fullmatch(candidate.strip()):
+            return candidate.strip()
+    return check.ids.group_id
+
+
+def _shared_evidence_warnings(targets: Sequence[_Target]) -> list[str]:
+    """One warning per --evidence file that names no server and was applied to checklists of several hosts."""
+    by_file: dict[int, tuple[_Job, list[_Target]]] = {}
+    for target in targets:
+        for job in target.jobs:
+            if target.evidence_from_option and job.evidence is not None:
+                by_file.setdefault(id(job), (job, []))[1].append(target)
+    warnings = []
+    for job, users in by_file.values():
+        if not isinstance(job.result, _JobResult) or job.result.evidence_server:
+            continue  # unreadable (every row says so), or it names its server (checked per checklist)
+        warning = evidence_hygiene.shared_evidence_warning(job.evidence or Path(), [t.host for t in users])
+        if warning is not None:
+            warnings.append(warning)
+            for target in users:
+                for row in target.rows.values():
+                    row.note = "; ".join(n for n in (row.note, "the evidence file names no server") if n)
+    return warnings
 
 
 def _asked(check: Check, target: _Target) -> tuple[str, ...]:

@@ -60,6 +60,8 @@ def describe(path: Path, *, details_for: str | None = None) -> dict[str, Any]:
         set_by = "person" if set_by_person(review) else ("cklauto" if parsed.block is not None else "")
         item: dict[str, Any] = {
             "stig_id": stig_id,
+            # The IDs as this checklist carries them (an ISSO searches STIG Manager and eMASS by these).
+            "rule_version": rule.rule_version,
             "group_id": rule.group_id,
             "rule_id": rule.rule_id,
             "status": review.status.value,
@@ -107,7 +109,8 @@ def render_text(entries: list[dict[str, Any]]) -> str:
             )
             for rule in rules:
                 who = f"  set by {rule['set_by']}" if rule["set_by"] else ""
-                ids = f"{rule['stig_id']:<15} {rule['group_id']:<9} {rule['rule_id']:<22}"
+                carried = (rule["rule_version"] or "-", rule["group_id"] or "-", rule["rule_id"] or "-")
+                ids = f"{carried[0]:<15} {carried[1]:<9} {carried[2]:<22}"
                 lines.append(f"    {visible(ids)} {rule['status']:<15}{who}".rstrip())
                 if "finding_details" in rule:
                     lines.append("    Finding details:")

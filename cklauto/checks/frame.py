@@ -228,6 +228,8 @@ class Evaluation:
     version: str
     #: The rule's ID as the checklist itself carries it (V-207290, or V-69987 in a V1 checklist).
     shown_id: str
+    #: The rule's STIG ID as the checklist carries it (its Rule_Ver); the check's own when empty.
+    shown_stig_id: str = ""
     settings_used: tuple[tuple[str, str], ...] = ()
     #: The commands really run, when they differ from the STIG's (e.g. with -Server).
     asked: tuple[str, ...] = ()
@@ -289,13 +291,13 @@ def render_block(ev: Evaluation, level: int = 0, budget: int = MAX_FIELD_CHARS) 
     check = ev.check
     if ev.evidence_only:
         first = (
-            f"{HEADER_PREFIX}{ev.version} collected evidence for {check.stig_id} ({ev.shown_id}) "
+            f"{HEADER_PREFIX}{ev.version} collected evidence for {ev.shown_stig_id or check.stig_id} ({ev.shown_id}) "
             f"on {_when(ev.checked_at)} UTC: {EVIDENCE_ONLY}"
         )
     else:
         first = (
-            f"{HEADER_PREFIX}{ev.version} evaluated {check.stig_id} ({ev.shown_id}) as {decision.status.value} "
-            f"on {_when(ev.checked_at)} UTC"
+            f"{HEADER_PREFIX}{ev.version} evaluated {ev.shown_stig_id or check.stig_id} ({ev.shown_id}) "
+            f"as {decision.status.value} on {_when(ev.checked_at)} UTC"
         )
     lines = [first, f"ResultHash: {result_hash(check, ev.answers)}", SEPARATOR]
     if ev.evidence_only:

@@ -22,6 +22,7 @@ from typing import Any
 
 from cklauto.checks.api import Endpoint, Record, ResolvedQuery
 from cklauto.errors import CklautoError, RemoteError
+from cklauto.remoting.account import describe_account
 from cklauto.remoting.records import UnreadableObject, check_type, to_record
 from cklauto.remoting.session import (
     EXCHANGE_CONFIGURATION,
@@ -166,7 +167,7 @@ def _ask(settings: ConnectionSettings, queries: list[ResolvedQuery]) -> SessionA
         # Not a `with` block: a failure while closing must neither hide the error that got us here nor spoil
         # answers that are already complete.
         _close_quietly(settings, pool, wsman)
-    account = settings.username or "(the current Kerberos ticket)"
+    account = describe_account(settings)
     return SessionAnswers(
         server=settings.server,
         endpoint_url=settings.url(),

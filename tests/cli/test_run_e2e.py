@@ -400,7 +400,7 @@ def test_multi_stig_checklist_changes_only_inside_the_exchange_stig(site: Site) 
     assert all(r.review.status is Status.NOT_REVIEWED for r in open_checklist(target).rules(dotnet))
 
 
-def test_output_dir_never_lets_two_inputs_write_one_copy(site: Site) -> None:
+def test_output_dir_keeps_the_folders_of_two_inputs_with_one_name(site: Site) -> None:
     other = site.tmp / "elsewhere"
     other.mkdir()
     twin = other / site.checklist("ex01").name
@@ -408,10 +408,13 @@ def test_output_dir_never_lets_two_inputs_write_one_copy(site: Site) -> None:
     out = site.tmp / "out"
     result = site.invoke(*site.base_args(str(site.checklist("ex01")), str(twin), "--output-dir", str(out), "--json"))
     rows = json.loads(result.output)["checklists"]
-    assert [r["outcome"] for r in rows] == ["written", "error"]
-    assert "would overwrite" in rows[1]["error"]
-    assert result.exit_code == 1
-    assert [p.name for p in out.iterdir()] == [twin.name]
+    assert [r["outcome"] for r in rows] == ["written", "written"]
+    assert result.exit_code == 0
+    # Laid out relative to the folder both share (site.tmp), as the summary shows them.
+    assert sorted(str(p.relative_to(out)) for p in out.rglob("*.ckl")) == [
+        f"checklists/{twin.name}",
+        f"elsewhere/{twin.name}",
+    ]
 
 
 def test_verbose_logs_per_host_detail_without_secrets(site: Site) -> None:

@@ -30,7 +30,9 @@ def test_second_run_does_not_pick_up_the_copies_of_the_first(tmp_path: Path) -> 
         rows = json.loads(report.read_text(encoding="utf-8"))["checklists"]
         assert sorted(Path(r["checklist"]).name for r in rows) == ["ex01.contoso.mil.ckl", "ex02.contoso.mil.cklb"]
         assert all(r["outcome"] == "written" for r in rows)
-    copies = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
+    copies = sorted(
+        p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file() and p.name != ".cklauto-output"
+    )
     assert copies == ["ex01.contoso.mil.ckl", "site-b/ex02.contoso.mil.cklb"]  # no updated/updated/...
     assert {p: p.read_bytes() for p in originals} == originals  # the originals stay untouched
 
