@@ -364,6 +364,14 @@ def _connection_options(func: F) -> F:
             show_default=True,
             help="Seconds one host may take, from connect to answer.",
         ),
+        click.option(
+            "--pipelines",
+            type=click.IntRange(1, 64),
+            default=24,
+            show_default=True,
+            help="Queries one server may run at once in cklauto's one session (lower it if the Exchange throttling "
+            "policy allows fewer concurrent operations).",
+        ),
     ]
     for option in reversed(options):
         func = option(func)
@@ -435,6 +443,7 @@ def _connection_settings(server: str, options: dict[str, Any], *, needs_credenti
         timeout=options["timeout"],
         spn_service=options["spn_service"],
         spn_host=options["spn_host"],
+        max_pipelines=options.get("pipelines") or 24,
     )
 
 

@@ -45,11 +45,8 @@ from cklauto.checks.api import Answers, Check, Decision, Table, Verdict
 from cklauto.checks.text import format_table, one_line, plural, quoted
 from cklauto.errors import CklautoError
 from cklauto.formats.base import Review
-from cklauto.formats.text import clean_command_output
+from cklauto.formats.text import MAX_FIELD_CHARS, clean_command_output, utf16_length
 from cklauto.model import Status
-
-#: STIG Manager, Evaluate-STIG, Excel and eMASS stop at 32,767 characters (UTF-16 code units).
-MAX_FIELD_CHARS = 32_767
 
 HEADER_PREFIX = "cklauto "
 # Evaluate-STIG separates its header block from the evidence with this bar; reusing it keeps ISSOs' habits working.
@@ -380,11 +377,6 @@ def _fit_verdicts(verdicts: list[Verdict], budget: int) -> list[Verdict]:
             break
         kept.append(verdict)
     return kept
-
-
-def utf16_length(text: str) -> int:
-    """Length as Java, JavaScript and Excel count it (UTF-16 code units): what the limit means."""
-    return len(text) + sum(1 for ch in text if ord(ch) > 0xFFFF)
 
 
 class DetailsTooLong(CklautoError):

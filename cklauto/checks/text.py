@@ -26,7 +26,9 @@ def _needs_escape(ch: str) -> bool:
 
 def visible(text: str, *, quote_if_padded: bool = False) -> str:
     """Make ``text`` safe to show on one line: escape characters that could hide, forge or break lines."""
-    shown = "".join(_escape_char(ch) if _needs_escape(ch) else ch for ch in text)
+    # str.isprintable() is False for every category escaped here (and a few harmless ones), so most text, which
+    # is printable, skips the per-character walk.
+    shown = text if text.isprintable() else "".join(_escape_char(ch) if _needs_escape(ch) else ch for ch in text)
     if quote_if_padded and shown != shown.strip():
         return json.dumps(shown, ensure_ascii=False)
     return shown
@@ -51,6 +53,8 @@ def ps_literal(text: str) -> str:
 
 def display_width(text: str) -> int:
     """Terminal cells: East Asian wide characters count two, combining marks zero."""
+    if text.isascii():
+        return len(text)
     width = 0
     for ch in text:
         if unicodedata.combining(ch) or unicodedata.category(ch) in ("Mn", "Me"):

@@ -1,8 +1,8 @@
 """Ask one server many questions over ONE runspace pool: one pipeline per query, several at a time.
 
 The runner gives a server's whole set of queries (the union of what its checklists' rules read); this module opens
-one RunspacePool, starts every pipeline (up to ``MAX_PIPELINES`` run at once on the server), collects each one's
-output, and closes the pool.  It knows nothing about checks: it returns, per query, the records or the reason the
+one RunspacePool, starts every pipeline (up to ``settings.max_pipelines`` run at once on the server), collects each
+one's output, and closes the pool.  It knows nothing about checks: it returns, per query, the records or the reason the
 query failed.  A failed query fails only itself; a failed connection fails them all.
 
 Fail closed, per query: a pipeline that ends anything but Completed (pypsrp reports no error for a Stopped one),
@@ -44,7 +44,9 @@ HOST_CONFIGURATION = "Microsoft.PowerShell, the Windows host's own endpoint"
 
 #: Pipelines the server runs at once in our pool.  Exchange throttles concurrent PowerShell work per user, so stay
 #: well below its default limits while still overlapping the server's latency.
-MAX_PIPELINES = 12
+#: The default is above the 21 queries every automated Exchange rule needs, so their latency is paid once; a site
+#: whose throttling policy allows fewer concurrent operations lowers it with --pipelines.
+MAX_PIPELINES = 24
 
 # Warnings that mean the output is not all of it (Exchange's ResultSize warning, and any that say so plainly).
 _PARTIAL_WARNING = re.compile(r"ResultSize|only the first \d+|more results|truncat|partial|incomplete", re.IGNORECASE)
@@ -144,7 +146,7 @@ def _ask(settings: ConnectionSettings, queries: list[ResolvedQuery]) -> SessionA
         configuration,
     )
     pool_kwargs: dict[str, Any] = {} if winrm else {"configuration_name": EXCHANGE_CONFIGURATION}
-    width = max(1, min(MAX_PIPELINES, len(queries)))
+    width = max(1, min(settings.max_pipelines or MAX_PIPELINES, len(queries)))
     wsman = _wsman(settings)
     pool = RunspacePool(wsman, min_runspaces=1, max_runspaces=width, **pool_kwargs)
     answers: dict[ResolvedQuery, QueryAnswer | CklautoError] = {}

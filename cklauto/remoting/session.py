@@ -72,6 +72,8 @@ class ConnectionSettings:
     #: Service class and host name of the Kerberos SPN (default: host/<server>).
     spn_service: str | None = None
     spn_host: str | None = None
+    #: Pipelines the server may run at once in cklauto's one runspace pool (--pipelines).
+    max_pipelines: int = 24
 
     def __post_init__(self) -> None:
         if self.ssl is None:
