@@ -63,9 +63,9 @@ def choose_target(path: Path) -> Target:
     from cklauto.checks import ex13_mb_000120 as check
 
     checklist = open_checklist(path)
-    if checklist.stigs_with_id(check.BENCHMARK_ID):
-        rule = find_rule(checklist, check.BENCHMARK_ID, check.ALIASES)
-        return Target(check.BENCHMARK_ID, tuple(sorted(check.ALIASES)), rule.rule_id)
+    if checklist.stigs_with_id(check.CHECK.benchmark_id):
+        rule = find_rule(checklist, check.CHECK.benchmark_id, check.CHECK.ids.names())
+        return Target(check.CHECK.benchmark_id, tuple(sorted(check.CHECK.ids.names())), rule.rule_id)
     stig = checklist.stigs[-1]
     rules = checklist.rules(stig)
     rule = rules[len(rules) // 2]
