@@ -7,17 +7,21 @@ them, so ``cklauto --help`` and ``cklauto show`` start fast.
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import functools
 import logging
 import os
+import shutil
 import signal
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
+from click.core import ParameterSource
 
 from cklauto import __version__
 from cklauto.display import json_text, visible
@@ -29,12 +33,18 @@ if TYPE_CHECKING:  # the runner imports the remoting layer; --help must not
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+#: Exit code of a run in which no checklist held the Exchange STIG (or a selected rule): a CI job pointed at the
+#: wrong folder must not pass.
+EXIT_NOTHING_CHECKED = 4
+EXCHANGE_STIG_NAME = "Exchange 2013 Mailbox STIG"
+
 EXIT_CODES_HELP = """\b
 Exit codes:
   0    every checklist holding the rule was evaluated and written
   1    at least one checklist could not be read, evaluated or written
   2    bad usage (unknown option, missing --domain, ...)
   3    --fail-on-open was given and at least one result is Open
+  4    nothing was checked: no checklist holds the Exchange STIG (or a selected rule)
   130  interrupted (Ctrl-C / SIGTERM); finished writes stand"""
 
 
@@ -52,10 +62,133 @@ def _expected_errors(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "auto_envvar_prefix": "CKLAUTO"})
-@click.version_option(__version__, "--version", prog_name="cklauto")
-@click.option("-v", "--verbose", count=True, help="Per-host detail on stderr (-vv for debug).")
-def main(verbose: int) -> None:
+# ------------------------------------------------------------------------------ output level
+@dataclasses.dataclass
+class _Output:
+    """How much this invocation prints: ``-v`` and ``-q`` count wherever they are given."""
+
+    verbose: int = 0
+    quiet: bool = False
+
+
+def _output(ctx: click.Context | None = None) -> _Output:
+    root = (ctx or click.get_current_context()).find_root()
+    state = root.meta.get("cklauto.output")
+    if state is None:
+        state = root.meta["cklauto.output"] = _Output()
+    return state
+
+
+def _count_verbose(ctx: click.Context, _param: click.Parameter, value: int) -> None:
+    state = _output(ctx)
+    state.verbose += value or 0
+    _configure_logging(state.verbose)
+
+
+def _set_quiet(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    if value:
+        _output(ctx).quiet = True
+
+
+_VERBOSE_HELP = "Per-host steps on stderr (-vv for debug). Before or after the command name."
+
+
+def _verbose_option(func: F) -> F:
+    return click.option("-v", "--verbose", count=True, expose_value=False, callback=_count_verbose, help=_VERBOSE_HELP)(
+        func
+    )
+
+
+def _quiet_option(func: F) -> F:
+    return click.option(
+        "-q",
+        "--quiet",
+        is_flag=True,
+        expose_value=False,
+        callback=_set_quiet,
+        help="No progress bar and no table; errors (naming checklist and host) and the exit code only.",
+    )(func)
+
+
+def _configure_logging(verbose: int) -> None:
+    if verbose == 0:
+        _guard_log_output()
+        return
+    # force: each invocation logs to the stderr of that invocation (tests run many in one process).
+    # -v is one line per host and step; -vv adds the module that logged and the libraries' own debug output.
+    level, fmt = (logging.INFO, "cklauto: %(message)s") if verbose == 1 else (logging.DEBUG, _DEBUG_FORMAT)
+    logging.basicConfig(level=level, format=fmt, stream=sys.stderr, force=True)
+    _guard_log_output()
+    for noisy in ("urllib3", "requests_credssp", "spnego", "pypsrp", "psrpcore"):
+        # Library chatter (urllib3 connection pools, spnego) is noise below -vv.
+        logging.getLogger(noisy).setLevel(logging.WARNING if verbose < 2 else logging.NOTSET)
+
+
+_DEBUG_FORMAT = "cklauto: %(name)s: %(message)s"
+
+
+# ------------------------------------------------------------------- environment variable errors
+class _Group(click.Group):
+    """The command group; a bad value from an environment variable is reported under that variable's name."""
+
+    def make_context(
+        self, info_name: str | None, args: list[str], parent: click.Context | None = None, **extra: Any
+    ) -> click.Context:
+        with _name_the_variable():
+            return super().make_context(info_name, args, parent, **extra)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        with _name_the_variable():
+            return super().invoke(ctx)
+
+
+@contextlib.contextmanager
+def _name_the_variable() -> Iterator[None]:
+    try:
+        yield
+    except click.BadParameter as exc:
+        ctx, param = exc.ctx, exc.param
+        if ctx is None or param is None or param.name is None:
+            raise
+        if ctx.get_parameter_source(param.name) is not ParameterSource.ENVIRONMENT:
+            raise
+        name = _variable_of(param, ctx)
+        if name is None:
+            raise
+        raw = os.environ.get(name, "")
+        option = max(getattr(param, "opts", []) or [param.name], key=len)
+        raise click.UsageError(
+            f"{name}={visible(raw)}: {_why_not(param, raw, exc)} (the environment variable for {option})", ctx
+        ) from None
+
+
+def _variable_of(param: click.Parameter, ctx: click.Context) -> str | None:
+    """The environment variable that gave ``param`` its value."""
+    names = [param.envvar] if isinstance(param.envvar, str) else list(param.envvar or [])
+    if isinstance(param, click.Option) and param.allow_from_autoenv and ctx.auto_envvar_prefix and param.name:
+        names.append(f"{ctx.auto_envvar_prefix}_{param.name.upper()}")
+    return next((name for name in names if os.environ.get(name)), None)
+
+
+def _why_not(param: click.Parameter, raw: str, exc: click.BadParameter) -> str:
+    kind = param.type
+    if isinstance(kind, (click.types.IntParamType, click.types.FloatParamType)):
+        try:
+            float(raw.strip())
+        except ValueError:
+            return "not a number"
+        if isinstance(kind, click.types.IntParamType) and not raw.strip().lstrip("+-").isdigit():
+            return "not a whole number"
+    if isinstance(kind, click.types.BoolParamType):
+        return "not yes or no (use 1 or 0, true or false)"
+    return visible(exc.message.rstrip("."))
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"], "auto_envvar_prefix": "CKLAUTO"})
+@click.version_option(__version__, "--version", "-V", prog_name="cklauto")
+@_verbose_option
+@_quiet_option
+def main() -> None:
     """Fill the automated rules of the Exchange 2013 Mailbox STIG in existing STIG Viewer
     checklists from live checks of the Exchange server, or from evidence saved on it.
 
@@ -74,17 +207,6 @@ def main(verbose: int) -> None:
     the rest
     (e.g. CKLAUTO_RUN_JOBS=16). The password comes only from CKLAUTO_PASSWORD or a prompt.
     """
-    if verbose == 0:
-        _guard_log_output()
-        return
-    # force: each invocation logs to the stderr of that invocation (tests run many in one process).
-    level = logging.INFO if verbose == 1 else logging.DEBUG
-    logging.basicConfig(level=level, format="cklauto: %(name)s: %(message)s", stream=sys.stderr, force=True)
-    _guard_log_output()
-    if verbose < 2:
-        # Library chatter (urllib3 connection pools, spnego) is noise below -vv.
-        for noisy in ("urllib3", "requests_credssp", "spnego", "pypsrp", "psrpcore"):
-            logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
 def _guard_log_output() -> None:
@@ -98,6 +220,7 @@ def _guard_log_output() -> None:
 
 # --------------------------------------------------------------------------------------- show
 @main.command()
+@_verbose_option
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (one object per checklist) instead of text.")
 @click.option(
@@ -127,6 +250,7 @@ def show(paths: tuple[Path, ...], as_json: bool, details_for: str | None) -> Non
 
 # ------------------------------------------------------------------------------------- checks
 @main.command()
+@_verbose_option
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 @click.option(
     "--site",
@@ -166,6 +290,7 @@ def checks(as_json: bool, site_file: Path | None, domains: tuple[str, ...]) -> N
 
 # ------------------------------------------------------------------------------ collect-script
 @main.command("collect-script")
+@_verbose_option
 @click.option("--rule", "rules", multiple=True, metavar="ID", help="Only the queries of these rules. Repeatable.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the script here.")
 @_expected_errors
@@ -198,6 +323,7 @@ def collect_script_command(rules: tuple[str, ...], output: Path | None) -> None:
 
 # ---------------------------------------------------------------------------------------- new
 @main.command()
+@_verbose_option
 @click.option(
     "--xccdf",
     "xccdf_paths",
@@ -274,6 +400,7 @@ def _multi(value: str) -> str:
 
 # ---------------------------------------------------------------------------------------- run
 @main.command(epilog=EXIT_CODES_HELP)
+@_verbose_option
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option(
     "--rule",
@@ -400,7 +527,7 @@ def _multi(value: str) -> str:
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON on stdout instead of a table.")
 @click.option("--fail-on-open", is_flag=True, help="Exit 3 when any result is Open (for CI pipelines).")
-@click.option("-q", "--quiet", is_flag=True, help="No progress bar and no table; errors and the exit code only.")
+@_quiet_option
 @_expected_errors
 def run(
     paths: tuple[Path, ...],
@@ -433,7 +560,6 @@ def run(
     report: Path | None,
     as_json: bool,
     fail_on_open: bool,
-    quiet: bool,
 ) -> None:
     """Evaluate the automated rules on each checklist's Exchange server and write the results.
 
@@ -456,9 +582,17 @@ def run(
     from cklauto.discover import expand_paths
     from cklauto.inventory import load_inventory
     from cklauto.remoting import ConnectionSettings
-    from cklauto.report import render_json, render_table, write_report
+    from cklauto.report import (
+        DEFAULT_WIDTH,
+        failure_lines,
+        nothing_checked,
+        render_json,
+        render_table,
+        write_report,
+    )
     from cklauto.site import load_site_file, validate_domain, validate_settings
 
+    quiet = _output().quiet
     try:
         checks = select_checks(rules)
     except CklautoError as exc:
@@ -504,7 +638,11 @@ def run(
     if needs_password and password is None:
         if not sys.stdin.isatty():
             raise click.UsageError("no password: set CKLAUTO_PASSWORD (stdin is not a terminal to prompt on)")
-        password = click.prompt(f"Password for {username}", hide_input=True, err=True)
+        try:
+            password = click.prompt(f"Password for {username}", hide_input=True, err=True)
+        except click.Abort:  # Ctrl-C (or end of input) at the prompt
+            click.echo("Interrupted at the password prompt; nothing was checked.", err=True)
+            sys.exit(runner.EXIT_INTERRUPTED)
         redact.register(password, username)
     if insecure:
         click.echo(
@@ -554,16 +692,29 @@ def run(
     if as_json:
         click.echo(render_json(result.rows, dry_run=dry_run, interrupted=result.interrupted), nl=False)
     elif not quiet:
-        click.echo(render_table(result.rows, dry_run=dry_run))
+        terminal = sys.stdout.isatty()
+        width = shutil.get_terminal_size((DEFAULT_WIDTH, 24)).columns if terminal else DEFAULT_WIDTH
+        click.echo(
+            render_table(result.rows, dry_run=dry_run, width=width, terminal=terminal, verbose=_output().verbose > 0)
+        )
         if dry_run:
             click.echo("Dry run: nothing was written.")
     else:
-        for row in result.rows:
-            if row.error:
-                click.echo(f"Error: {visible(scrub(row.error))}", err=True)
+        for line in failure_lines(result.rows):
+            click.echo(f"Error: {line}", err=True)
     if result.interrupted:
         click.echo("Interrupted: no new hosts were started; finished writes stand.", err=True)
-    sys.exit(result.exit_code(fail_on_open))
+    code = result.exit_code(fail_on_open)
+    if code == runner.EXIT_OK and nothing_checked(result.rows):
+        click.echo(
+            f"Error: nothing was checked: none of the {len(files)} checklist(s) found in "
+            f"{', '.join(visible(str(p)) for p in paths)} holds the {EXCHANGE_STIG_NAME}"
+            + (" with a selected rule" if rules else "")
+            + " (is this the right folder?)",
+            err=True,
+        )
+        code = EXIT_NOTHING_CHECKED
+    sys.exit(code)
 
 
 def _read_pem(path: str | None, option: str) -> str | None:
@@ -595,21 +746,45 @@ def _run_interruptibly(
             previous[sig] = signal.signal(sig, request_stop)
     try:
         if show_progress:
-            with click.progressbar(length=1, label="Checking hosts", file=sys.stderr) as bar:
+            with click.progressbar(length=1, label=_CHECKING, file=sys.stderr) as bar:
 
                 def progress(done: int, total: int) -> None:
                     bar.length = max(total, 1)
                     bar.update(done - bar.pos)
 
-                return runner.run(files, options, base_dirs=base_dirs, stop=stop, on_progress=progress)
+                def waiting(hosts: list[tuple[str, float]]) -> None:
+                    label = _waiting_label(hosts)
+                    if label != bar.label:
+                        bar.label = label
+                        bar.render_progress()
+
+                return runner.run(
+                    files, options, base_dirs=base_dirs, stop=stop, on_progress=progress, on_waiting=waiting
+                )
         return runner.run(files, options, base_dirs=base_dirs, stop=stop)
     finally:
         for signum, handler in previous.items():
             signal.signal(signum, handler)
 
 
+_CHECKING = "Checking hosts"
+#: After this many seconds without an answer, the progress bar names the hosts it is waiting for.
+_STALLED_AFTER = 3.0
+
+
+def _waiting_label(hosts: list[tuple[str, float]]) -> str:
+    """The progress bar's label: which hosts a stalled run is waiting for, slowest first, and for how long."""
+    slow = [(name, seconds) for name, seconds in hosts if seconds >= _STALLED_AFTER]
+    if not slow:
+        return _CHECKING
+    name, seconds = slow[0]
+    more = f" +{len(slow) - 1} more" if len(slow) > 1 else ""
+    return f"Waiting for {visible(name)} ({int(seconds)} s){more}"
+
+
 # ------------------------------------------------------------------------------------ emulate
 @main.command()
+@_verbose_option
 @click.option(
     "--hosts",
     "hosts_file",
@@ -635,6 +810,7 @@ def emulate(hosts_file: Path) -> None:
 
 # --------------------------------------------------------------------------------------- demo
 @main.command()
+@_verbose_option
 @click.option(
     "--out",
     "out_dir",

@@ -414,13 +414,24 @@ def test_output_dir_never_lets_two_inputs_write_one_copy(site: Site) -> None:
     assert [p.name for p in out.iterdir()] == [twin.name]
 
 
-def test_verbose_logs_per_host_detail_without_secrets(site: Site) -> None:
-    result = site.invoke("-v", *site.base_args(str(site.checklist("ex01")), str(site.checklist("ex03"))))
-    assert result.exit_code == 0
+def test_verbose_logs_one_line_per_host_and_step_without_secrets(site: Site) -> None:
+    import re
+
+    site.emu.behavior("ex01.contoso.mil").fail = "unauthorized"
+    result = site.invoke(*site.base_args(str(site.checklist("ex01")), str(site.checklist("ex03")), "-v"))
+    assert result.exit_code == 1
     port = site.emu.port_of("ex03.contoso.mil")
-    assert f"asking https://127.0.0.1:{port}/PowerShell" in result.output
-    assert "Get-SendConnector returned 2 object(s)" in result.output
-    assert PASSWORD not in result.output
+    ex03 = [re.sub(r"\d+\.\d s", "T s", line) for line in result.stderr.splitlines() if "ex03.contoso.mil: " in line]
+    assert ex03 == [
+        f"cklauto: ex03.contoso.mil: connect https://127.0.0.1:{port}/PowerShell (basic, {USER})",
+        f"cklauto: ex03.contoso.mil: authenticate: session open as {USER} (T s)",
+        "cklauto: ex03.contoso.mil: query Get-SendConnector: 2 object(s) (T s)",
+        "cklauto: ex03.contoso.mil: decide ex03.contoso.mil.ckl: 1 Open",
+        f"cklauto: ex03.contoso.mil: write {site.checklist('ex03')}: 1 rule(s)",
+    ]
+    ex01 = [line for line in result.stderr.splitlines() if "ex01.contoso.mil: " in line]
+    assert ex01[-1].startswith("cklauto: ex01.contoso.mil: authenticate failed: 127.0.0.1: authentication failed")
+    assert "Traceback" not in result.output and PASSWORD not in result.output
 
 
 def test_progress_reports_every_host_and_ends_complete(site: Site) -> None:
