@@ -401,7 +401,15 @@ def _multi(value: str) -> str:
 # ---------------------------------------------------------------------------------------- run
 @main.command(epilog=EXIT_CODES_HELP)
 @_verbose_option
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--rerun-failed",
+    "rerun_report",
+    metavar="REPORT",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Instead of PATHS: the checklists that failed in an earlier --report FILE.json or FILE.csv, and only "
+    "the rules that failed.",
+)
 @click.option(
     "--rule",
     "rules",
@@ -531,6 +539,7 @@ def _multi(value: str) -> str:
 @_expected_errors
 def run(
     paths: tuple[Path, ...],
+    rerun_report: Path | None,
     rules: tuple[str, ...],
     site_file: Path | None,
     domains: tuple[str, ...],
@@ -576,6 +585,7 @@ def run(
       cklauto run checklists/ --site site.toml --inventory hosts.csv --report review.csv
       cklauto run ex01.cklb --rule EX13-MB-000120 --domain contoso.mil --evidence ex01-evidence.json
       cklauto run checklists/ --site site.toml --dry-run
+      cklauto run --rerun-failed review.csv --site site.toml --inventory hosts.csv
     """
     from cklauto import redact, runner
     from cklauto.checks import select_checks
@@ -593,10 +603,24 @@ def run(
     from cklauto.site import load_site_file, validate_domain, validate_settings
 
     quiet = _output().quiet
+    if bool(paths) == bool(rerun_report):
+        raise click.UsageError("give checklist files or folders (PATHS), or --rerun-failed REPORT" + (
+            ", not both" if paths else ""))  # fmt: skip
+    rerun = None
+    if rerun_report is not None:
+        from cklauto.rerun import load_failures
+
+        rerun = load_failures(rerun_report)
+        if not rerun.checklists:
+            click.echo(f"Nothing to rerun: {visible(str(rerun_report))} lists no failures.", err=True)
+            sys.exit(runner.EXIT_OK)
+        paths = rerun.checklists
     try:
-        checks = select_checks(rules)
+        checks = select_checks(rules or (rerun.rules if rerun and rerun.rules else ()))
     except CklautoError as exc:
-        raise click.BadParameter(exc.one_line(), param_hint="--rule") from None
+        raise click.BadParameter(
+            exc.one_line(), param_hint="--rerun-failed" if rerun and not rules else "--rule"
+        ) from None
     site = load_site_file(site_file, checks) if site_file else {}
     if domains:
         try:
@@ -685,7 +709,7 @@ def run(
         per_org=per_org,
         allowed_servers=allow_servers,
     )
-    base_dirs = [p for p in paths if p.is_dir()]
+    base_dirs = [p for p in paths if p.is_dir()] if rerun is None else [rerun.base] if rerun.base else []
     result = _run_interruptibly(files, options, base_dirs, show_progress=not quiet and sys.stderr.isatty())
     if report:
         write_report(report, result.rows, dry_run=dry_run, interrupted=result.interrupted)
