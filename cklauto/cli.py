@@ -633,6 +633,14 @@ def run(
             else {}
         )
     inv = load_inventory(inventory) if inventory else None
+    if inv is not None and inv.ignored_columns and not quiet:
+        from cklauto.inventory import KNOWN_COLUMNS
+
+        click.echo(
+            f"Warning: {visible(str(inventory))}: column(s) {visible(', '.join(inv.ignored_columns))} ignored "
+            f"(cklauto reads {', '.join(KNOWN_COLUMNS)})",
+            err=True,
+        )
     if rules:
         inventory_domains = inv is not None and all(e.domains for e in inv.entries)
         for check in checks:

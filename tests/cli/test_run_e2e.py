@@ -611,3 +611,24 @@ def test_a_bad_domain_in_the_inventory_is_a_clear_error(site: Site) -> None:
     assert result.exit_code == 1
     assert f"{bad}: line 2:" in result.output and "Traceback" not in result.output
     assert site.checklist("ex01").read_bytes() == original
+
+
+def test_an_inventory_with_a_sites_own_columns_works_and_warns_once(site: Site) -> None:
+    port = site.emu.port_of("ex01.contoso.mil")
+    inventory = site.tmp / "with-notes.csv"
+    inventory.write_text(
+        f'host,Owner,server,port,notes\nex01.contoso.mil,J. Smith,127.0.0.1,{port},"rack 4, row B"\n'
+        ",,,,spare line with a note only\n",
+        encoding="utf-8",
+    )
+    args = site.base_args(str(site.checklist("ex01")))
+    args[args.index("--inventory") + 1] = str(inventory)
+    result = site.invoke(*args)
+    assert result.exit_code == 0, result.output
+    assert result.stderr == (
+        f"Warning: {inventory}: column(s) owner, notes ignored "
+        "(cklauto reads host, server, port, domain, evidence, exchange_server)\n"
+    )
+    assert review(site.checklist("ex01")).status is Status.NOT_A_FINDING
+    quiet = site.invoke(*args, "-q")
+    assert quiet.exit_code == 0 and quiet.stderr == ""
