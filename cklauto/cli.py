@@ -815,29 +815,84 @@ def _waiting_label(hosts: list[tuple[str, float]]) -> str:
 
 
 # ------------------------------------------------------------------------------------ emulate
-@main.command()
+HOSTS_FILE_HELP = """\b
+The hosts file (JSON), for example:
+  {"tls": true, "auth": "basic", "users": {"CONTOSO\\\\svc-stig": "a-test-password"},
+   "hosts": [{"name": "ex01.contoso.mil", "sample": "compliant"},
+             {"name": "ex02.contoso.mil", "port": 44302, "sample": "noncompliant", "delay": 2},
+             {"name": "ex03.contoso.mil", "fail": "unauthorized"}]}
+
+Top-level keys: "tls" (true: HTTPS with a CA of its own; false: HTTP with NTLM message encryption),
+"auth" ("basic" or "ntlm"), "users" (user name -> password; the accounts the servers accept), "bind"
+(the address to listen on, default 127.0.0.1) and "hosts" (a list with one object per server).
+
+Keys of a host: "name" (required; use the checklist's host name or FQDN), "port" (0 or absent: any free
+port), "sample" ("compliant" or "noncompliant": realistic Exchange 2013 answers to every cmdlet cklauto
+asks), "objects" (a cmdlet's objects yourself, as remote PowerShell sends them: {"Get-ReceiveConnector":
+[{...}]}), "connectors" (the Send connectors: [{"Name": ..., "TlsDomain": ...}]), "delay" (seconds
+before each answer), "hidden_cmdlets" (cmdlets the account's roles do not grant), "visible_core_cmdlets",
+"configuration_name", "nested_identity", and the faults: "fail", "fail_on" (the WS-Management action it
+hits: Create, Command, Send, Receive, Signal or Delete; default Create), "fail_cmdlet" (a PowerShell-level
+fault hits only this cmdlet), "error_message" and "redirect_to".
+
+"fail" is one of: unauthorized, error_record, nonterminating, unknown_cmdlet, stopped, malformed, html500,
+drop, hang, http503; hostile servers: huge, endless, trickle, redirect, echo_password_body,
+echo_password_fault, echo_password_record."""
+
+
+@main.command(epilog=HOSTS_FILE_HELP)
 @_verbose_option
 @click.option(
     "--hosts",
     "hosts_file",
     required=True,
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="JSON file describing the emulated hosts (see README).",
+    help="JSON file describing the emulated hosts (the format is below).",
+)
+@click.option(
+    "--inventory-out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write the inventory CSV for these hosts to this file.",
 )
 @_expected_errors
-def emulate(hosts_file: Path) -> None:
-    """Serve an emulated Exchange endpoint on loopback until Ctrl-C, to try cklauto safely.
+def emulate(hosts_file: Path, inventory_out: Path | None) -> None:
+    """Serve emulated Exchange servers on loopback until Ctrl-C (or SIGTERM), to try cklauto safely.
 
-    Prints, per host, the URL and port to use with cklauto run --server/--port (or an
-    inventory), and the CA certificate to pass as --ca-bundle.
+    Prints, per host, its URL and port, the CA certificate to pass as --ca-bundle, and an
+    inventory CSV that points each host at its emulated server (cklauto run --inventory FILE).
+    The CA and its key live in a temporary folder that is removed when the emulator stops.
+
+    \b
+    Example:
+      cklauto emulate --hosts hosts.json --inventory-out inventory.csv
+      # in another terminal (ca: the path printed above):
+      CKLAUTO_PASSWORD=a-test-password cklauto run checklists/ --inventory inventory.csv \\
+          --auth basic --username 'CONTOSO\\svc-stig' --ca-bundle /tmp/cklauto-emu-.../ca.pem --site site.toml
     """
     from cklauto.emulator import EmulatedExchange, load_hosts_file
     from cklauto.emulator.hostsfile import serve_forever_until_interrupted
 
     hosts, settings = load_hosts_file(hosts_file)
-    emu = EmulatedExchange(hosts, **settings)
-    click.echo("Serving emulated Exchange (Ctrl-C to stop):", err=True)
-    serve_forever_until_interrupted(emu, sys.stdout)
+    try:
+        emu = EmulatedExchange(hosts, **settings)
+    except ValueError as exc:
+        raise CklautoError(f"{hosts_file}: {exc}", "the hosts file format: cklauto emulate --help") from None
+    stop = threading.Event()
+    previous = {}
+    if threading.current_thread() is threading.main_thread():
+        # SIGTERM too: the emulator then stops as after Ctrl-C, removing its temporary folder and CA key.
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            previous[signum] = signal.signal(signum, lambda *_: stop.set())
+    try:
+        click.echo("Serving emulated Exchange (Ctrl-C to stop):", err=True)
+        try:
+            serve_forever_until_interrupted(emu, sys.stdout, stop, inventory=True, inventory_out=inventory_out)
+        except OSError as exc:
+            raise CklautoError(f"{hosts_file}: the emulator could not start: {exc.strerror or exc}") from None
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+    click.echo("Stopped.", err=True)
 
 
 # --------------------------------------------------------------------------------------- demo
@@ -850,10 +905,24 @@ def emulate(hosts_file: Path) -> None:
     default=None,
     help="New folder for the demo's checklists (default: ./cklauto-demo-<time>).",
 )
+@click.option(
+    "--keep",
+    is_flag=True,
+    help="Keep the emulated servers running after the demo, until Ctrl-C, and print the command to run against them.",
+)
 @_expected_errors
-def demo(out_dir: Path | None) -> None:
-    """Run the main job end to end on copies of the bundled sample checklists, against the
-    bundled emulated Exchange endpoint, and print the equivalent cklauto run command."""
+def demo(out_dir: Path | None, keep: bool) -> None:
+    """Run the main job end to end on copies of the sample checklists shipped with cklauto, against the
+    bundled emulated Exchange endpoint, and print the equivalent cklauto run command.
+
+    The demo folder holds the checklists, the site settings, the inventory (inventory.csv), the
+    emulator's hosts file (hosts.json, for cklauto emulate) and CA, and the report. Works from any folder.
+
+    \b
+    Examples:
+      cklauto demo
+      cklauto demo --out demo --keep     # then run cklauto yourself against the servers
+    """
     from cklauto.demo import run_demo
 
-    sys.exit(run_demo(out_dir))
+    sys.exit(run_demo(out_dir, keep=keep))
