@@ -184,10 +184,74 @@ def _why_not(param: click.Parameter, raw: str, exc: click.BadParameter) -> str:
     return visible(exc.message.rstrip("."))
 
 
+# -------------------------------------------------------------------------------- config file
+def _load_config(ctx: click.Context, param: click.Parameter, value: Path | None) -> None:
+    """Read the config file and make its values the defaults of this command (and, for the group, of every
+    command): click takes a default_map value only when neither the command line nor the environment gave one."""
+    from cklauto.config import find_config, load_config
+
+    source = ctx.get_parameter_source(param.name or "")
+    if ctx.parent is not None and source is not ParameterSource.COMMANDLINE:
+        return  # the group already chose the file (environment variable or the user's config folder)
+    if isinstance(ctx.find_root().obj, dict) and ctx.find_root().obj.get("no_config"):
+        return  # cklauto demo: its own run must not depend on the user's file
+    path, origin = find_config(value, from_environment=source is ParameterSource.ENVIRONMENT)
+    try:
+        config = load_config(path, origin, _checked_config_value)
+    except CklautoError as exc:
+        raise click.ClickException(visible(scrub(exc.one_line()))) from None
+    ctx.meta["cklauto.config"] = config
+    defaults = config.default_map()
+    ctx.default_map = defaults if ctx.parent is None else defaults.get(ctx.info_name or "", {})
+
+
+def _checked_config_value(key: Any, value: Any) -> Any:
+    """``value`` checked as the option ``key`` sets would check it; ValueError with the reason."""
+    command = main.commands[key.targets[0][0]]
+    param = next(p for p in command.params if p.name == key.targets[0][1])
+    flag = isinstance(param, click.Option) and param.is_flag
+    if flag or isinstance(value, bool):
+        if not (flag and isinstance(value, bool)):
+            raise ValueError("must be true or false" if flag else f"{value!r} is not a {param.type.name}")
+        return value
+    items = value if isinstance(value, list) else [value]
+    if isinstance(value, list) and not param.multiple:
+        raise ValueError("must be one value, not a list")
+    ctx = click.Context(command, info_name=command.name)
+    numeric = isinstance(param.type, (click.types.IntParamType, click.types.FloatParamType))
+    for item in items:
+        if numeric and not isinstance(item, (int, float)):
+            raise ValueError(f"must be a number, not {item!r}")
+        if isinstance(param.type, click.types.IntParamType) and isinstance(item, float) and not item.is_integer():
+            raise ValueError(f"must be a whole number, not {item!r}")
+        if not numeric and not isinstance(item, str):
+            raise ValueError(f"must be a string, not {item!r}")
+        try:
+            param.type.convert(item, param, ctx)
+        except click.BadParameter as exc:
+            raise ValueError(exc.message.rstrip(".")) from None
+    return list(items) if param.multiple else value
+
+
+def _config_option(func: F) -> F:
+    return click.option(
+        "--config",
+        "config_file",
+        type=click.Path(dir_okay=False, path_type=Path),
+        envvar="CKLAUTO_CONFIG",
+        is_eager=True,
+        expose_value=False,
+        callback=_load_config,
+        help="Config file of defaults (TOML; default: config.toml in the user's config folder). See cklauto config "
+        "show.",
+    )(func)
+
+
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"], "auto_envvar_prefix": "CKLAUTO"})
 @click.version_option(__version__, "--version", "-V", prog_name="cklauto")
 @_verbose_option
 @_quiet_option
+@_config_option
 def main() -> None:
     """Fill the automated rules of the Exchange 2013 Mailbox STIG in existing STIG Viewer
     checklists from live checks of the Exchange server, or from evidence saved on it.
@@ -204,8 +268,9 @@ def main() -> None:
 
     Options can also come from environment variables: CKLAUTO_DOMAIN, CKLAUTO_USERNAME,
     CKLAUTO_INVENTORY, CKLAUTO_CA_BUNDLE, CKLAUTO_SITE, CKLAUTO_ALLOW_SERVER, and CKLAUTO_<COMMAND>_<OPTION> for
-    the rest
-    (e.g. CKLAUTO_RUN_JOBS=16). The password comes only from CKLAUTO_PASSWORD or a prompt.
+    the rest (e.g. CKLAUTO_RUN_JOBS=16), and from a config file (cklauto config show). The command line wins over
+    the environment, the environment over the config file. The password comes only from CKLAUTO_PASSWORD or a
+    prompt.
     """
 
 
@@ -251,6 +316,7 @@ def show(paths: tuple[Path, ...], as_json: bool, details_for: str | None) -> Non
 # ------------------------------------------------------------------------------------- checks
 @main.command()
 @_verbose_option
+@_config_option
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 @click.option(
     "--site",
@@ -401,6 +467,7 @@ def _multi(value: str) -> str:
 # ---------------------------------------------------------------------------------------- run
 @main.command(epilog=EXIT_CODES_HELP)
 @_verbose_option
+@_config_option
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option(
     "--rerun-failed",
@@ -812,6 +879,82 @@ def _waiting_label(hosts: list[tuple[str, float]]) -> str:
     name, seconds = slow[0]
     more = f" +{len(slow) - 1} more" if len(slow) > 1 else ""
     return f"Waiting for {visible(name)} ({int(seconds)} s){more}"
+
+
+# ------------------------------------------------------------------------------------- config
+@main.group("config")
+def config_group() -> None:
+    """The config file: defaults a site repeats on every run (auth, username, CA bundle, jobs, timeout,
+    site settings file, inventory...).
+
+    \b
+    Example ~/.config/cklauto/config.toml (Windows: %APPDATA%\\cklauto\\config.toml):
+      site = "/etc/cklauto/site.toml"       # relative paths: relative to this file
+      inventory = "/etc/cklauto/hosts.csv"
+      auth = "negotiate"
+      username = "svc-stig@CONTOSO.MIL"
+      ca_bundle = "/etc/pki/contoso-ca.pem"
+      jobs = 16
+      timeout = 120
+
+    The command line wins over the environment (CKLAUTO_...), the environment over the config file.
+    A password never goes in it: use CKLAUTO_PASSWORD or the prompt.
+    """
+
+
+@config_group.command("show")
+@_verbose_option
+@_config_option
+def config_show() -> None:
+    """Print the settings cklauto run starts from, and where each comes from (environment variable,
+    config file or default); an option given on the command line wins over all of them.
+
+    \b
+    Examples:
+      cklauto config show
+      cklauto --config site-b.toml config show
+    """
+    from cklauto.config import KEYS, Config, user_config_path
+
+    ctx = click.get_current_context()
+    config: Config = ctx.meta.get("cklauto.config") or Config(None, "")
+    if config.path is None:
+        click.echo(f"Config file: none (the user's config file would be {visible(str(user_config_path()))})")
+    else:
+        click.echo(f"Config file: {visible(str(config.path))} (from {config.origin})")
+    click.echo("")
+    rows = [("KEY", "VALUE", "FROM")]
+    for key in KEYS:
+        command = main.commands[key.targets[0][0]]
+        param = next(p for p in command.params if p.name == key.targets[0][1])
+        command_ctx = click.Context(command, info_name=command.name, parent=ctx.find_root())
+        variable = _variable_of(param, command_ctx)
+        value: Any
+        if variable is not None:
+            value, origin = os.environ[variable], f"environment ({variable})"
+        elif key.name in config.values:
+            value, origin = config.values[key.name], "config file"
+        else:
+            value, origin = param.get_default(command_ctx), "default"
+        rows.append((key.name, visible(_shown(value)), origin))
+    password = "(set; never shown)" if os.environ.get("CKLAUTO_PASSWORD") else "(not set; prompted when needed)"
+    rows.append(("password", password, "environment (CKLAUTO_PASSWORD)" if os.environ.get("CKLAUTO_PASSWORD") else "-"))
+    widths = [max(len(row[i]) for row in rows) for i in range(2)]
+    for name, value, origin in rows:
+        click.echo(f"{name.ljust(widths[0])}  {value.ljust(widths[1])}  {origin}".rstrip())
+
+
+def _shown(value: Any) -> str:
+    # click >= 8.3 says "no default" with a sentinel rather than None.
+    if value is None or value == () or value == [] or "UNSET" in repr(value):
+        return "-"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (list, tuple)):
+        return ", ".join(str(v) for v in value)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
 
 
 # ------------------------------------------------------------------------------------ emulate

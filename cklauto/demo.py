@@ -137,7 +137,8 @@ def run_demo(out_dir: Path | None = None, samples: Path | None = None, *, keep: 
         previous = os.environ.get("CKLAUTO_PASSWORD")
         os.environ["CKLAUTO_PASSWORD"] = password
         try:
-            cli_main.main(args, prog_name="cklauto", standalone_mode=False)
+            # The demo's run depends on nothing of the user's (no config file); its options are all given.
+            cli_main.main(args, prog_name="cklauto", standalone_mode=False, obj={"no_config": True})
             code = 0
         except SystemExit as exc:
             code = int(exc.code or 0)
