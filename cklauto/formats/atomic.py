@@ -65,6 +65,9 @@ def remove_stale_temps(target: Path, *, once_per_process: bool = False) -> list[
 def _process_alive(pid: int) -> bool:
     if pid == os.getpid():
         return True
+    if os.name == "nt":
+        # On Windows os.kill(pid, 0) does not probe: it terminates that process.  Keep the temporary instead.
+        return True
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -102,7 +105,8 @@ def _write_and_replace(folder: Path, target: Path, data: bytes, mode: int, *, un
     fd, temp_path = _open_temp(folder, target, unnamed)
     try:
         _write_all(fd, data)
-        os.fchmod(fd, mode)
+        if hasattr(os, "fchmod"):  # not on Windows, where permission bits hardly apply
+            os.fchmod(fd, mode)
         _keep_owner(fd, target)
         os.fsync(fd)
         if temp_path is None:
@@ -126,7 +130,8 @@ def _open_temp(folder: Path, target: Path, unnamed: bool) -> tuple[int, Path | N
             if exc.errno not in (errno.EOPNOTSUPP, errno.EISDIR, errno.EINVAL, errno.ENOENT):
                 raise
     temp = temp_name_for(target)
-    return os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), temp
+    # O_BINARY (Windows): without it the bytes would be written in text mode, every \n as \r\n.
+    return os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600), temp
 
 
 def _write_all(fd: int, data: bytes) -> None:
