@@ -78,12 +78,14 @@ def make_checklists(folder: Path, hosts: list[str]) -> None:
 
 def timed_run(checklists: Path, inventory: Path, ca: str, jobs: int) -> float:
     from cklauto import runner
+    from cklauto.checks.ex13_mb_000120 import CHECK
     from cklauto.discover import expand_paths
     from cklauto.inventory import load_inventory
     from cklauto.remoting import ConnectionSettings
 
     options = runner.RunOptions(
-        domains=("contoso.mil",),
+        checks=(CHECK,),
+        site={"internal_smtp_domain": ("contoso.mil",)},
         connection=ConnectionSettings("", auth="basic", username=USER, password=PASSWORD, ca_bundle=ca, timeout=60),
         inventory=load_inventory(inventory),
         jobs=jobs,

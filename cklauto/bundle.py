@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from cklauto.checks.api import Record, ResolvedQuery
+from cklauto.checks.api import Endpoint, Record, ResolvedQuery
 from cklauto.errors import CklautoError, EvidenceError
 from cklauto.evidence import _decode, _read_bytes, load_evidence
 from cklauto.remoting.pipelines import _PARTIAL_WARNING, QueryAnswer
@@ -34,6 +34,9 @@ from cklauto.remoting.records import UnreadableObject, check_type
 BUNDLE_KEY = "cklauto_evidence"
 BUNDLE_VERSION = 1
 SEND_CONNECTOR_TYPE = "Deserialized.Microsoft.Exchange.Data.Directory.SystemConfiguration.SmtpSendConnectorConfig"
+
+#: An answer's key: cmdlet, parameters (lower-cased, sorted) and the endpoint it was asked on.
+_Key = tuple[str, tuple[tuple[str, str], ...], str]
 
 
 @dataclass(frozen=True)
@@ -46,11 +49,11 @@ class EvidenceSet:
     server: str  #: the Exchange server it was exported on ("" when the file does not say)
     exported_at: str
     exported_by: str
-    answers: dict[tuple[str, tuple[tuple[str, str], ...]], QueryAnswer | CklautoError]
+    answers: dict[_Key, QueryAnswer | CklautoError]
 
     def answer_for(self, query: ResolvedQuery) -> QueryAnswer | CklautoError | None:
         """The file's answer to ``query`` (parameters compared without regard to case), or None if it has none."""
-        return self.answers.get(_key(query.cmdlet, query.parameters))
+        return self.answers.get(_key(query.cmdlet, query.parameters, query.endpoint))
 
     @property
     def description(self) -> str:
@@ -65,7 +68,7 @@ class EvidenceSet:
         return f"{what} {Path(self.path).name} ({', '.join(parts)})"
 
 
-def _key(cmdlet: str, parameters: Any) -> tuple[str, tuple[tuple[str, str], ...]]:
+def _key(cmdlet: str, parameters: Any, endpoint: Endpoint = Endpoint.EXCHANGE) -> _Key:
     items = parameters.items() if isinstance(parameters, Mapping) else parameters
     normalised = []
     for name, value in items:
@@ -76,7 +79,7 @@ def _key(cmdlet: str, parameters: Any) -> tuple[str, tuple[tuple[str, str], ...]
         else:
             shown = str(value)
         normalised.append((str(name).lower(), shown.lower()))
-    return cmdlet.lower(), tuple(sorted(normalised))
+    return cmdlet.lower(), tuple(sorted(normalised)), endpoint.value
 
 
 def load_evidence_set(path: str | Path) -> EvidenceSet:
@@ -152,7 +155,7 @@ def _load_bundle(path: str | Path, text: str, sha256: str) -> EvidenceSet:
     queries = data.get("queries")
     if not isinstance(queries, list):
         raise EvidenceError(path, '"queries" must be a list')
-    answers: dict[tuple[str, tuple[tuple[str, str], ...]], QueryAnswer | CklautoError] = {}
+    answers: dict[_Key, QueryAnswer | CklautoError] = {}
     for index, entry in enumerate(queries, 1):
         where = f"queries[{index}]"
         if not isinstance(entry, dict):
@@ -163,10 +166,15 @@ def _load_bundle(path: str | Path, text: str, sha256: str) -> EvidenceSet:
             isinstance(v, (str, int, bool, list)) for v in parameters.values()
         ):
             raise EvidenceError(path, f"{where} ({command}): parameters must be an object of simple values")
-        key = _key(command, parameters)
+        # Host queries (collect-script with -HostChecks) say so; older bundles hold Exchange's answers only.
+        where_asked = entry.get("endpoint", Endpoint.EXCHANGE.value)
+        if where_asked not in (Endpoint.EXCHANGE.value, Endpoint.HOST.value):
+            raise EvidenceError(path, f"{where} ({command}): endpoint must be exchange or host")
+        endpoint = Endpoint(where_asked)
+        key = _key(command, parameters, endpoint)
         if key in answers:
             raise EvidenceError(path, f"{where}: {command} with these parameters appears twice")
-        query = ResolvedQuery(command, tuple((k, _param(v)) for k, v in parameters.items()))
+        query = ResolvedQuery(command, tuple((k, _param(v)) for k, v in parameters.items()), endpoint=endpoint)
         answers[key] = _answer(path, where, query, entry)
     return EvidenceSet(
         path=str(path),
@@ -212,20 +220,20 @@ def _answer(path: str | Path, where: str, query: ResolvedQuery, entry: Mapping[s
     records = []
     for number, obj in enumerate(objects, 1):
         try:
-            records.append(_record(obj, query.cmdlet))
+            records.append(_record(obj, query.cmdlet, query.endpoint))
         except (UnreadableObject, ValueError) as exc:
             return EvidenceError(path, f"{label}, object {number}: {exc}")
     return QueryAnswer(query, tuple(records), shown_warnings)
 
 
-def _record(obj: Any, cmdlet: str) -> Record:
+def _record(obj: Any, cmdlet: str, endpoint: Endpoint = Endpoint.EXCHANGE) -> Record:
     if not isinstance(obj, dict) or not isinstance(obj.get("properties"), dict):
         raise UnreadableObject("not an object with properties")
     types = obj.get("types") or []
     if not isinstance(types, list) or not all(isinstance(t, str) for t in types):
         raise UnreadableObject("types must be a list of type names")
     values = {name: _value(value, name) for name, value in obj["properties"].items()}
-    check_type(cmdlet, tuple(types))
+    check_type(cmdlet, tuple(types), endpoint)
     return Record(values, tuple(types))
 
 

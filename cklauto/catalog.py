@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from cklauto.checks.api import Check
+from cklauto.checks.api import Check, Endpoint
 
 
 def describe_checks(checks: Sequence[Check], settings_given: Iterable[str] = ()) -> list[dict[str, Any]]:
@@ -20,6 +20,7 @@ def describe_checks(checks: Sequence[Check], settings_given: Iterable[str] = ())
                 "title": check.title,
                 "severity": check.severity,
                 "scope": check.scope.value,
+                "kind": kind_of(check),
                 "queries": [read.query.command_line() for read in check.reads],
                 "settings": [
                     {
@@ -36,10 +37,33 @@ def describe_checks(checks: Sequence[Check], settings_given: Iterable[str] = ())
     return result
 
 
+#: How each kind of check is run (issue 10), for `cklauto checks` and the README.
+KINDS = {
+    "exchange": "decided from Exchange",
+    "host": "decided from the Windows host too: only with --host-checks",
+    "evidence": "needs a person: evidence only, with --collect-evidence (never a status)",
+}
+
+
+def kind_of(check: Check) -> str:
+    """exchange, host (needs --host-checks) or evidence (needs a person; --collect-evidence)."""
+    if check.evidence_only:
+        return "evidence"
+    return "host" if check.needs_host else "exchange"
+
+
 def render_checks(entries: Sequence[dict[str, Any]]) -> str:
-    lines = [f"{len(entries)} automated checks (Exchange 2013 Mailbox STIG):", ""]
+    counts = {kind: sum(1 for e in entries if e.get("kind", "exchange") == kind) for kind in KINDS}
+    lines = [
+        f"{len(entries)} checks (Exchange 2013 Mailbox STIG): {counts['exchange']} decided from Exchange, "
+        f"{counts['host']} also from the Windows host (--host-checks), {counts['evidence']} evidence only for a "
+        "person (--collect-evidence):",
+        "",
+    ]
     for entry in entries:
         lines.append(f"{entry['stig_id']}  {entry['group_id']}  {entry['severity']:<6}  {entry['title']}")
+        if entry.get("kind", "exchange") != "exchange":
+            lines.append(f"    {KINDS[entry['kind']]}")
         lines.append(f"    asks: {'; '.join(entry['queries'])}  ({entry['scope']})")
         for setting in entry["settings"]:
             state = "set" if setting["set"] else ("NOT SET" if setting["required"] else "not set, optional")
@@ -57,11 +81,16 @@ def render_checks(entries: Sequence[dict[str, Any]]) -> str:
 
 def readme_table(checks: Sequence[Check]) -> str:
     """The README's table of automated rules, generated from the registry (a test keeps them in step)."""
-    rows = ["| STIG ID | Group ID | Title | Asks | Site settings |", "|---|---|---|---|---|"]
+    rows = ["| STIG ID | Group ID | Title | Kind | Asks | Site settings |", "|---|---|---|---|---|---|"]
+    shown_kind = {"exchange": "Exchange", "host": "host (`--host-checks`)", "evidence": "evidence only"}
     for check in checks:
-        queries = "<br>".join(f"`{read.query.command_line()}`" for read in check.reads)
+        queries = "<br>".join(
+            f"`{read.query.command_line()}`" + (" (host)" if read.query.endpoint is Endpoint.HOST else "")
+            for read in check.reads
+        )
         settings = ", ".join(f"`{s.name}`" + ("" if s.required else " (optional)") for s in check.settings) or "—"
-        rows.append(f"| {check.stig_id} | {check.ids.group_id} | {check.title} | {queries} | {settings} |")
+        kind = shown_kind[kind_of(check)]
+        rows.append(f"| {check.stig_id} | {check.ids.group_id} | {check.title} | {kind} | {queries} | {settings} |")
     return "\n".join(rows)
 
 

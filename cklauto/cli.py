@@ -29,10 +29,13 @@ from cklauto.errors import CklautoError
 from cklauto.redact import SecretFilter, scrub
 
 if TYPE_CHECKING:  # the runner imports the remoting layer; --help must not
+    from cklauto.remoting import ConnectionSettings
     from cklauto.runner import RunOptions, RunResult
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+#: Ctrl-C or SIGTERM (also cklauto.runner.EXIT_INTERRUPTED).
+EXIT_INTERRUPTED = 130
 #: Exit code of a run in which no checklist held the Exchange STIG (or a selected rule): a CI job pointed at the
 #: wrong folder must not pass.
 EXIT_NOTHING_CHECKED = 4
@@ -111,6 +114,10 @@ def _quiet_option(func: F) -> F:
 
 
 def _configure_logging(verbose: int) -> None:
+    # Never at any verbosity: these libraries log authentication tokens in their debug output, and a
+    # Kerberos AP-REQ is a credential for as long as it is valid.
+    for secretive in ("spnego", "requests_credssp", "pypsrp.negotiate"):
+        logging.getLogger(secretive).setLevel(logging.WARNING)
     if verbose == 0:
         _guard_log_output()
         return
@@ -119,8 +126,8 @@ def _configure_logging(verbose: int) -> None:
     level, fmt = (logging.INFO, "cklauto: %(message)s") if verbose == 1 else (logging.DEBUG, _DEBUG_FORMAT)
     logging.basicConfig(level=level, format=fmt, stream=sys.stderr, force=True)
     _guard_log_output()
-    for noisy in ("urllib3", "requests_credssp", "spnego", "pypsrp", "psrpcore"):
-        # Library chatter (urllib3 connection pools, spnego) is noise below -vv.
+    for noisy in ("urllib3", "pypsrp", "psrpcore"):
+        # Library chatter (urllib3 connection pools) is noise below -vv.
         logging.getLogger(noisy).setLevel(logging.WARNING if verbose < 2 else logging.NOTSET)
 
 
@@ -261,6 +268,7 @@ def main() -> None:
       cklauto demo                                   # try it: sample checklists, emulated Exchange
       cklauto checks                                 # the automated rules and their site settings
       cklauto show checklists/                       # what the checklists say now
+      cklauto doctor ex01.contoso.mil                # can ex01 be asked? name, port, Kerberos, rights
       cklauto run ex01.ckl --domain contoso.mil      # check ex01's server, write the results
       cklauto run checklists/ --domain contoso.mil --inventory hosts.csv --report before-review.csv
       cklauto new --xccdf U_MS_Exchange_2013_Mailbox_STIG_V2R3_Manual-xccdf.xml \\
@@ -359,8 +367,14 @@ def checks(as_json: bool, site_file: Path | None, domains: tuple[str, ...]) -> N
 @_verbose_option
 @click.option("--rule", "rules", multiple=True, metavar="ID", help="Only the queries of these rules. Repeatable.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the script here.")
+@click.option(
+    "--host-checks",
+    is_flag=True,
+    help="Also export the Windows host's answers (registry values, services, partitions, ACLs) that cklauto run "
+    "--host-checks reads.",
+)
 @_expected_errors
-def collect_script_command(rules: tuple[str, ...], output: Path | None) -> None:
+def collect_script_command(rules: tuple[str, ...], output: Path | None, host_checks: bool) -> None:
     """Print a PowerShell script that exports, in the Exchange Management Shell, every answer
     cklauto needs as one evidence bundle (for enclaves without remote PowerShell).
 
@@ -374,7 +388,7 @@ def collect_script_command(rules: tuple[str, ...], output: Path | None) -> None:
     from cklauto.checks import select_checks
     from cklauto.collect import collect_script
 
-    script = collect_script(select_checks(rules))
+    script = collect_script(select_checks(rules), host_checks=host_checks)
     if output is None:
         click.echo(script, nl=False)
         return
@@ -464,6 +478,186 @@ def _multi(value: str) -> str:
     return "\n".join(part.strip() for part in value.replace(";", ",").split(",") if part.strip())
 
 
+# ------------------------------------------------------------------------- connection options
+AUTH_CHOICES = ["kerberos", "negotiate", "ntlm", "basic", "credssp", "certificate"]
+_TLS_ONLY = ("basic", "certificate")  # as cklauto.remoting.session.TLS_ONLY_AUTHS (not imported: --help stays light)
+
+
+def _connection_options(func: F) -> F:
+    """The options that say how to reach an Exchange server (shared by run and doctor)."""
+    options = [
+        click.option(
+            "--port",
+            type=click.IntRange(1, 65535),
+            help="TCP port (default 80, or 443 with --ssl; WinRM: 5985/5986).",
+        ),
+        click.option(
+            "--ssl/--no-ssl",
+            default=None,
+            help="HTTPS (certificate verified), or HTTP with every message encrypted. Default: HTTP for "
+            "kerberos/negotiate/ntlm/credssp, as Exchange documents; HTTPS for basic and certificate.",
+        ),
+        click.option(
+            "--auth",
+            type=click.Choice(AUTH_CHOICES),
+            default="kerberos",
+            show_default=True,
+            help="Authentication; Exchange's /PowerShell expects Kerberos.",
+        ),
+        click.option(
+            "--username",
+            envvar="CKLAUTO_USERNAME",
+            help="User (user@REALM for Kerberos; default: your Kerberos ticket). "
+            "Password: CKLAUTO_PASSWORD or a prompt.",
+        ),
+        click.option(
+            "--password",
+            hidden=True,
+            allow_from_autoenv=False,
+            help="Discouraged: visible in process lists and history. Use CKLAUTO_PASSWORD.",
+        ),
+        click.option(
+            "--spn-service",
+            help="Service class of the server's Kerberos SPN (default host).",
+        ),
+        click.option(
+            "--spn-host",
+            help="Host name in the server's Kerberos SPN (default: the server name), e.g. for a load-balanced name.",
+        ),
+        click.option(
+            "--endpoint",
+            type=click.Choice(["exchange", "winrm"]),
+            default="exchange",
+            show_default=True,
+            help="exchange: http(s)://SERVER/PowerShell, Microsoft.Exchange. winrm: WinRM listener + Exchange snap-in.",
+        ),
+        click.option(
+            "--path", "url_path", help="URL path override (default PowerShell, or wsman for --endpoint winrm)."
+        ),
+        click.option(
+            "--ca-bundle",
+            type=click.Path(exists=True, dir_okay=False),
+            envvar="CKLAUTO_CA_BUNDLE",
+            help="PEM file of the CA(s) that signed the server certificate.",
+        ),
+        click.option("--insecure", is_flag=True, help="Do NOT verify the server certificate. Only for labs."),
+        click.option(
+            "--cert-pem",
+            type=click.Path(exists=True, dir_okay=False),
+            help="Client certificate (PEM) for --auth certificate.",
+        ),
+        click.option(
+            "--cert-key-pem",
+            type=click.Path(exists=True, dir_okay=False),
+            help="Private key (PEM) of the client certificate for --auth certificate.",
+        ),
+        click.option(
+            "--timeout",
+            type=click.FloatRange(1, 3600),
+            default=60.0,
+            show_default=True,
+            help="Seconds one host may take, from connect to answer.",
+        ),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def _connection_settings(server: str, options: dict[str, Any], *, needs_credentials: bool) -> ConnectionSettings:
+    """A ConnectionSettings from the connection options; prompts for the password when one is needed."""
+    from cklauto import redact
+    from cklauto.remoting import ConnectionSettings, kerberos
+
+    auth: str = options["auth"]
+    username: str | None = options["username"]
+    password: str | None = options["password"]
+    if options["ssl"] is False and auth in _TLS_ONLY:
+        raise click.UsageError(
+            f"--auth {auth} cannot encrypt messages, so it needs HTTPS: drop --no-ssl "
+            "(kerberos, negotiate and ntlm encrypt every message over plain HTTP)"
+        )
+    if auth == "certificate" and not (options["cert_pem"] and options["cert_key_pem"]):
+        raise click.UsageError("--auth certificate needs --cert-pem and --cert-key-pem")
+    if password is not None:
+        click.echo(
+            "Warning: --password is visible to other users (process list, shell history); "
+            "use the CKLAUTO_PASSWORD environment variable or the prompt instead.",
+            err=True,
+        )
+    password = password if password is not None else os.environ.get("CKLAUTO_PASSWORD")
+    kerberos_ready = auth in ("kerberos", "negotiate") and needs_credentials and not kerberos.unavailable()
+    if kerberos_ready and auth == "kerberos":
+        try:
+            kerberos.principal_for(username)
+        except kerberos.NotAPrincipal as exc:
+            raise click.BadParameter(f"{exc} ({exc.hint})", param_hint="--username") from None
+    needs_password = (
+        needs_credentials
+        and username is not None
+        and password is None
+        and auth != "certificate"
+        and not (auth == "kerberos" and not kerberos_ready)  # the per-host error says what to install
+        and not (kerberos_ready and kerberos.has_credentials(username))
+    )
+    if needs_password:
+        if not sys.stdin.isatty():
+            raise click.UsageError("no password: set CKLAUTO_PASSWORD (stdin is not a terminal to prompt on)")
+        try:
+            password = click.prompt(f"Password for {username}", hide_input=True, err=True)
+        except click.Abort:  # Ctrl-C (or end of input) at the prompt
+            click.echo("Interrupted at the password prompt; nothing was checked.", err=True)
+            sys.exit(EXIT_INTERRUPTED)
+    redact.register(password, username)  # masked in every error, report and log line from here on
+    key_pem = _read_pem(options["cert_key_pem"], "--cert-key-pem")
+    redact.register(key_pem)
+    if options["insecure"]:
+        click.echo(
+            "WARNING: --insecure: server certificates are NOT verified; anyone on the network path "
+            "can impersonate the server and forge this evidence.",
+            err=True,
+        )
+    return ConnectionSettings(
+        server=server,
+        port=options["port"],
+        ssl=options["ssl"],
+        auth=auth,
+        username=username,
+        password=password,
+        endpoint=options["endpoint"],
+        path=options["url_path"],
+        ca_bundle=options["ca_bundle"],
+        insecure=options["insecure"],
+        certificate_pem=_read_pem(options["cert_pem"], "--cert-pem"),
+        certificate_key_pem=key_pem,
+        timeout=options["timeout"],
+        spn_service=options["spn_service"],
+        spn_host=options["spn_host"],
+    )
+
+
+def _host_and_evidence_options(func: F) -> F:
+    """--host-checks, --host-port and --collect-evidence (issue 10): the Windows host, and rules for a person."""
+    func = click.option(
+        "--collect-evidence",
+        is_flag=True,
+        help="Also write, into the rules that need a person (and those cklauto cannot decide), the evidence a "
+        'reviewer needs, headed "evidence only, not evaluated"; their status is left as it is.',
+    )(func)
+    func = click.option(
+        "--host-port",
+        type=click.IntRange(1, 65535),
+        help="Port of the host's WinRM endpoint for --host-checks (default 5986/5985; the inventory's host_port "
+        "column wins).",
+    )(func)
+    return click.option(
+        "--host-checks",
+        is_flag=True,
+        help="Also check the Windows host (execution policy, IMAP4/POP3 services, partitions of audit logs and "
+        "databases) over its own WinRM endpoint (/wsman), with the same credentials; cmdlets only, no script.",
+    )(func)
+
+
 # ---------------------------------------------------------------------------------------- run
 @main.command(epilog=EXIT_CODES_HELP)
 @_verbose_option
@@ -511,62 +705,12 @@ def _multi(value: str) -> str:
     "*.DOMAIN allows every server under DOMAIN. Repeatable. Without it, only servers named by --server or the "
     "inventory, or under a --domain, get one.",
 )
-@click.option(
-    "--port", type=click.IntRange(1, 65535), help="TCP port (default 443/80 for Exchange, 5986/5985 for WinRM)."
-)
-@click.option("--ssl/--no-ssl", default=True, show_default=True, help="HTTPS (certificate verified) or HTTP.")
-@click.option(
-    "--auth",
-    type=click.Choice(["kerberos", "negotiate", "ntlm", "basic", "credssp", "certificate"]),
-    default="kerberos",
-    show_default=True,
-    help="Authentication; Exchange's /PowerShell expects Kerberos.",
-)
-@click.option(
-    "--username", envvar="CKLAUTO_USERNAME", help="User (UPN for Kerberos). Password: CKLAUTO_PASSWORD or a prompt."
-)
-@click.option(
-    "--password",
-    hidden=True,
-    allow_from_autoenv=False,
-    help="Discouraged: visible in process lists and history. Use CKLAUTO_PASSWORD.",
-)
-@click.option(
-    "--endpoint",
-    type=click.Choice(["exchange", "winrm"]),
-    default="exchange",
-    show_default=True,
-    help="exchange: http(s)://SERVER/PowerShell, Microsoft.Exchange. winrm: WinRM listener + Exchange snap-in.",
-)
-@click.option("--path", "url_path", help="URL path override (default PowerShell, or wsman for --endpoint winrm).")
-@click.option(
-    "--ca-bundle",
-    type=click.Path(exists=True, dir_okay=False),
-    envvar="CKLAUTO_CA_BUNDLE",
-    help="PEM file of the CA(s) that signed the server certificate.",
-)
-@click.option("--insecure", is_flag=True, help="Do NOT verify the server certificate. Only for labs.")
-@click.option(
-    "--cert-pem",
-    type=click.Path(exists=True, dir_okay=False),
-    help="Client certificate (PEM) for --auth certificate.",
-)
-@click.option(
-    "--cert-key-pem",
-    type=click.Path(exists=True, dir_okay=False),
-    help="Private key (PEM) of the client certificate for --auth certificate.",
-)
-@click.option(
-    "--timeout",
-    type=click.FloatRange(1, 3600),
-    default=60.0,
-    show_default=True,
-    help="Seconds one host may take, from connect to answer.",
-)
+@_connection_options
 @click.option(
     "--evidence",
     type=click.Path(path_type=Path),
-    help="Use a saved Get-SendConnector answer (JSON or CLIXML) instead of connecting.",
+    help="Use an evidence bundle (cklauto collect-script) or a saved Get-SendConnector export instead of "
+    "connecting; a bundle is used only for the checklist of the server it names.",
 )
 @click.option(
     "--inventory",
@@ -587,6 +731,13 @@ def _multi(value: str) -> str:
 )
 @click.option("--dry-run", is_flag=True, help="Check and show what would change; write nothing.")
 @click.option(
+    "--diff",
+    "show_diff",
+    is_flag=True,
+    help="Show, per rule, a unified diff of the finding details and comments written (with --dry-run: that would "
+    "be written).",
+)
+@click.option(
     "--overwrite-reviewed",
     is_flag=True,
     help="Also evaluate rules whose status a person set (default: leave them alone).",
@@ -598,8 +749,11 @@ def _multi(value: str) -> str:
     help="Do not write a comment on Open results (by default an empty COMMENTS field gets a short factual one).",
 )
 @click.option(
-    "--report", type=click.Path(dir_okay=False, path_type=Path), help="Also write the summary to FILE.json or FILE.csv."
+    "--report",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write the summary to FILE.json or FILE.csv, or a page for the ISSO to FILE.html.",
 )
+@_host_and_evidence_options
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON on stdout instead of a table.")
 @click.option("--fail-on-open", is_flag=True, help="Exit 3 when any result is Open (for CI pipelines).")
 @_quiet_option
@@ -612,30 +766,23 @@ def run(
     domains: tuple[str, ...],
     server: str | None,
     allow_servers: tuple[str, ...],
-    port: int | None,
-    ssl: bool,
-    auth: str,
-    username: str | None,
-    password: str | None,
-    endpoint: str,
-    url_path: str | None,
-    ca_bundle: str | None,
-    insecure: bool,
-    cert_pem: str | None,
-    cert_key_pem: str | None,
-    timeout: float,
     evidence: Path | None,
     inventory: Path | None,
     jobs: int,
     per_org: bool,
     output_dir: Path | None,
     dry_run: bool,
+    show_diff: bool,
     overwrite_reviewed: bool,
     skip_reviewed: bool,
     no_comments: bool,
     report: Path | None,
     as_json: bool,
     fail_on_open: bool,
+    host_checks: bool,
+    collect_evidence: bool,
+    host_port: int | None,
+    **connection: Any,
 ) -> None:
     """Evaluate the automated rules on each checklist's Exchange server and write the results.
 
@@ -653,12 +800,13 @@ def run(
       cklauto run ex01.cklb --rule EX13-MB-000120 --domain contoso.mil --evidence ex01-evidence.json
       cklauto run checklists/ --site site.toml --dry-run
       cklauto run --rerun-failed review.csv --site site.toml --inventory hosts.csv
+      cklauto run ex01.ckl --site site.toml --dry-run --diff     # the texts that would be written
+      cklauto run checklists/ --site site.toml --output-dir handover/ --report handover/report.html
     """
-    from cklauto import redact, runner
+    from cklauto import runner
     from cklauto.checks import select_checks
     from cklauto.discover import expand_paths
     from cklauto.inventory import load_inventory
-    from cklauto.remoting import ConnectionSettings
     from cklauto.report import (
         DEFAULT_WIDTH,
         failure_lines,
@@ -688,6 +836,8 @@ def run(
         raise click.BadParameter(
             exc.one_line(), param_hint="--rerun-failed" if rerun and not rules else "--rule"
         ) from None
+    if not rules:
+        checks = runner.runnable(checks, host_checks=host_checks, collect_evidence=collect_evidence)
     site = load_site_file(site_file, checks) if site_file else {}
     if domains:
         try:
@@ -721,58 +871,24 @@ def run(
                 raise click.UsageError(
                     f"{check.stig_id} needs the site setting {', '.join(missing)}: give it in --site FILE{hint}"
                 )
-    if auth == "certificate" and not (cert_pem and cert_key_pem):
-        raise click.UsageError("--auth certificate needs --cert-pem and --cert-key-pem")
-    if report and report.suffix.lower() not in (".json", ".csv"):
-        raise click.BadParameter("the report file must end in .json or .csv", param_hint="--report")
-    if password is not None:
-        click.echo(
-            "Warning: --password is visible to other users (process list, shell history); "
-            "use the CKLAUTO_PASSWORD environment variable or the prompt instead.",
-            err=True,
-        )
-    password = password if password is not None else os.environ.get("CKLAUTO_PASSWORD")
-    redact.register(password, username)  # masked in every error, report and log line from here on
-    needs_password = username is not None and auth in ("negotiate", "ntlm", "basic", "credssp") and evidence is None
-    if needs_password and password is None:
-        if not sys.stdin.isatty():
-            raise click.UsageError("no password: set CKLAUTO_PASSWORD (stdin is not a terminal to prompt on)")
-        try:
-            password = click.prompt(f"Password for {username}", hide_input=True, err=True)
-        except click.Abort:  # Ctrl-C (or end of input) at the prompt
-            click.echo("Interrupted at the password prompt; nothing was checked.", err=True)
-            sys.exit(runner.EXIT_INTERRUPTED)
-        redact.register(password, username)
-    if insecure:
-        click.echo(
-            "WARNING: --insecure: server certificates are NOT verified; anyone on the network path "
-            "can impersonate the server and forge this evidence.",
-            err=True,
-        )
+    if report and report.suffix.lower() not in (".json", ".csv", ".html", ".htm"):
+        raise click.BadParameter("the report file must end in .json, .csv or .html", param_hint="--report")
+    if show_diff and as_json:
+        raise click.UsageError("--diff prints text; it cannot be combined with --json")
+    settings = _connection_settings("", connection, needs_credentials=evidence is None)
 
-    key_pem = _read_pem(cert_key_pem, "--cert-key-pem")
-    redact.register(key_pem)
-    files = expand_paths(list(paths))
+    if output_dir is not None:
+        _refuse_output_dir_as_input(output_dir, paths)
+        if not dry_run:
+            _mark_output_dir(output_dir)
+    # Copies an earlier run wrote into an --output-dir inside an input folder are not inputs.
+    files = expand_paths(list(paths), skip=[output_dir] if output_dir is not None else [])
     if not files:
         raise CklautoError(f"no .ckl or .cklb files found in {', '.join(str(p) for p in paths)}")
     options = runner.RunOptions(
         checks=checks,
         site=site,
-        connection=ConnectionSettings(
-            server="",
-            port=port,
-            ssl=ssl,
-            auth=auth,
-            username=username,
-            password=password,
-            endpoint=endpoint,
-            path=url_path,
-            ca_bundle=ca_bundle,
-            insecure=insecure,
-            certificate_pem=_read_pem(cert_pem, "--cert-pem"),
-            certificate_key_pem=key_pem,
-            timeout=timeout,
-        ),
+        connection=settings,
         server=server,
         evidence=evidence,
         inventory=inv,
@@ -783,11 +899,22 @@ def run(
         jobs=jobs,
         per_org=per_org,
         allowed_servers=allow_servers,
+        host_checks=host_checks,
+        collect_evidence=collect_evidence,
+        host_port=host_port,
+        keep_texts=show_diff or bool(report and report.suffix.lower() in (".html", ".htm")),
     )
     base_dirs = [p for p in paths if p.is_dir()] if rerun is None else [rerun.base] if rerun.base else []
     result = _run_interruptibly(files, options, base_dirs, show_progress=not quiet and sys.stderr.isatty())
+    for warning in result.warnings:
+        click.echo(f"Warning: {visible(scrub(warning))}", err=True)
     if report:
-        write_report(report, result.rows, dry_run=dry_run, interrupted=result.interrupted)
+        write_report(report, result.rows, dry_run=dry_run, interrupted=result.interrupted, texts=result.texts)
+    if show_diff:
+        from cklauto.diff_view import render_diff
+
+        diff = render_diff(result.rows, result.texts, dry_run=dry_run)
+        click.echo(diff + "\n" if diff else "No finding details or comments change.")
     if as_json:
         click.echo(render_json(result.rows, dry_run=dry_run, interrupted=result.interrupted), nl=False)
     elif not quiet:
@@ -814,6 +941,55 @@ def run(
         )
         code = EXIT_NOTHING_CHECKED
     sys.exit(code)
+
+
+#: Left in every --output-dir: a later run may skip this folder's checklists as cklauto's own earlier copies.
+OUTPUT_MARKER = ".cklauto-output"
+
+
+def _refuse_output_dir_as_input(output_dir: Path, paths: tuple[Path, ...]) -> None:
+    """An --output-dir that is an input folder, or inside one and holding someone's checklists, is refused.
+
+    Inside an input folder it is not searched, so that a second run does not read the first run's copies; but a
+    folder there that holds checklists cklauto did not write (no marker) is someone's, and copies could land on them.
+    """
+    real = os.path.realpath(output_dir)
+    for path in paths:
+        if not path.is_dir():
+            continue
+        folder = os.path.realpath(path)
+        if folder == real:
+            raise click.BadParameter(
+                f"{output_dir} is also an input folder; its copies would replace the originals. "
+                "Choose another folder (one inside the input folder is fine: it is not searched)",
+                param_hint="--output-dir",
+            )
+        inside = real.startswith(folder.rstrip(os.sep) + os.sep)
+        if inside and not os.path.exists(os.path.join(real, OUTPUT_MARKER)) and _holds_checklists(Path(real)):
+            raise click.BadParameter(
+                f"{output_dir} is inside the input folder {path} and holds checklists cklauto did not write there; "
+                "they would be skipped and could be overwritten. Choose an empty or new folder",
+                param_hint="--output-dir",
+            )
+
+
+def _holds_checklists(folder: Path) -> bool:
+    from cklauto.discover import CHECKLIST_SUFFIXES
+
+    return any(p.suffix.lower() in CHECKLIST_SUFFIXES for p in folder.rglob("*"))
+
+
+def _mark_output_dir(output_dir: Path) -> None:
+    try:
+        output_dir.mkdir(parents=True, exist_ok=True)
+        marker = output_dir / OUTPUT_MARKER
+        if not marker.exists():
+            marker.write_text(
+                "This folder holds copies written by cklauto run --output-dir; a later run does not read them.\n",
+                encoding="utf-8",
+            )
+    except OSError as exc:
+        raise CklautoError(f"{output_dir}: cannot be used as --output-dir: {exc.strerror or exc}") from None
 
 
 def _read_pem(path: str | None, option: str) -> str | None:
@@ -957,6 +1133,36 @@ def _shown(value: Any) -> str:
     return str(value)
 
 
+# ------------------------------------------------------------------------------------- doctor
+@main.command()
+@_verbose_option
+@_config_option
+@click.argument("server")
+@_connection_options
+@_expected_errors
+def doctor(server: str, **connection: Any) -> None:
+    """Check, step by step, that SERVER can be asked, before touching any checklist.
+
+    One line per step, ok or the error with its fix: name resolution, port, TLS (with --ssl),
+    the credentials and Kerberos service principal that would be used, the Kerberos tickets,
+    and whether Get-SendConnector answers for the account. Exit code 0 when every step is ok.
+
+    \b
+    Examples:
+      cklauto doctor ex01.contoso.mil                     # Kerberos ticket from kinit
+      cklauto doctor ex01.contoso.mil --username svc-stig@CONTOSO.MIL
+      cklauto doctor ex01.contoso.mil --ssl --auth basic --username 'CONTOSO\\svc-stig'
+    """
+    from cklauto.doctor import diagnose
+
+    settings = _connection_settings(server, connection, needs_credentials=True)
+    failed = False
+    for step in diagnose(settings):
+        click.echo(step.line())
+        failed = failed or step.status == "error"
+    sys.exit(1 if failed else 0)
+
+
 # ------------------------------------------------------------------------------------ emulate
 HOSTS_FILE_HELP = """\b
 The hosts file (JSON), for example:
@@ -965,9 +1171,11 @@ The hosts file (JSON), for example:
              {"name": "ex02.contoso.mil", "port": 44302, "sample": "noncompliant", "delay": 2},
              {"name": "ex03.contoso.mil", "fail": "unauthorized"}]}
 
-Top-level keys: "tls" (true: HTTPS with a CA of its own; false: HTTP with NTLM message encryption),
-"auth" ("basic" or "ntlm"), "users" (user name -> password; the accounts the servers accept), "bind"
-(the address to listen on, default 127.0.0.1) and "hosts" (a list with one object per server).
+Top-level keys: "tls" (true: HTTPS with a CA of its own; false: HTTP with encrypted messages), "auth"
+("basic", "ntlm" or "kerberos"), "users" (user name -> password; the accounts the servers accept),
+"keytab" (with "kerberos": a keytab holding host/<name> keys for the hosts, from your own KDC; relative
+to the hosts file), "bind" (the address to listen on, default 127.0.0.1) and "hosts" (a list with one
+object per server).
 
 Keys of a host: "name" (required; use the checklist's host name or FQDN), "port" (0 or absent: any free
 port), "sample" ("compliant" or "noncompliant": realistic Exchange 2013 answers to every cmdlet cklauto
@@ -975,7 +1183,8 @@ asks), "objects" (a cmdlet's objects yourself, as remote PowerShell sends them: 
 [{...}]}), "connectors" (the Send connectors: [{"Name": ..., "TlsDomain": ...}]), "delay" (seconds
 before each answer), "hidden_cmdlets" (cmdlets the account's roles do not grant), "visible_core_cmdlets",
 "configuration_name", "nested_identity", and the faults: "fail", "fail_on" (the WS-Management action it
-hits: Create, Command, Send, Receive, Signal or Delete; default Create), "fail_cmdlet" (a PowerShell-level
+hits: Create, Command, Send, Receive, Signal or Delete; default Create), "fail_path" ("/wsman" or
+"/powershell": the endpoint a transport fault hits; default both), "fail_cmdlet" (a PowerShell-level
 fault hits only this cmdlet), "error_message" and "redirect_to".
 
 "fail" is one of: unauthorized, error_record, nonterminating, unknown_cmdlet, stopped, malformed, html500,

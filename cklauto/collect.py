@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from cklauto import __version__
-from cklauto.checks.api import Check, Placeholder, Query
+from cklauto.checks.api import Check, Endpoint, Placeholder, Query
 
 _PROLOGUE = r"""<#
   cklauto {version} evidence export for the Exchange 2013 Mailbox STIG.
@@ -38,7 +38,7 @@ function ConvertTo-CklautoValue($Value) {{
     return $Value.ToString()
 }}
 
-function Invoke-CklautoQuery([string]$Command, [hashtable]$Parameters) {{
+function Invoke-CklautoQuery([string]$Command, [hashtable]$Parameters, [string]$Endpoint = 'exchange') {{
     $errs = $null
     $warns = $null
     $completed = $true
@@ -57,6 +57,7 @@ function Invoke-CklautoQuery([string]$Command, [hashtable]$Parameters) {{
     }})
     [ordered]@{{
         command = $Command
+        endpoint = $Endpoint
         parameters = $Parameters
         completed = $completed
         errors = @($errs | ForEach-Object {{ $_.ToString() }})
@@ -97,16 +98,24 @@ def _ps_value(value: object) -> str:
 
 def query_line(query: Query) -> str:
     params = "; ".join(f"{name} = {_ps_value(value)}" for name, value in query.parameters)
-    return f"    Invoke-CklautoQuery '{query.cmdlet}' @{{{params}}}"
+    # The host's queries are plain Windows cmdlets, run in the same shell; the bundle says where each was asked.
+    where = " 'host'" if query.endpoint is Endpoint.HOST else ""
+    return f"    Invoke-CklautoQuery '{query.cmdlet}' @{{{params}}}{where}"
 
 
-def collect_script(checks: Sequence[Check]) -> str:
-    """The script for ``checks`` (each distinct query once, in a stable order)."""
+def collect_script(checks: Sequence[Check], *, host_checks: bool = False) -> str:
+    """The script for ``checks`` (each distinct query once, in a stable order).
+
+    The Windows host's queries (registry values, services, partitions, ACLs) are included only with ``host_checks``,
+    as ``cklauto run --host-checks`` asks them only then.
+    """
     queries: list[Query] = []
     for check in checks:
         for read in check.reads:
+            if read.query.endpoint is Endpoint.HOST and not host_checks:
+                continue
             if read.query not in queries:
                 queries.append(read.query)
-    queries.sort(key=lambda q: (q.cmdlet.lower(), q.command_line()))
+    queries.sort(key=lambda q: (q.endpoint is Endpoint.HOST, q.cmdlet.lower(), q.command_line()))
     body = "\n".join(query_line(q) for q in queries)
     return _PROLOGUE.format(version=__version__) + body + _EPILOGUE.format(version=__version__)

@@ -46,17 +46,27 @@ class Key:
 
 
 #: Every key a config file may hold, in the order ``cklauto config show`` lists them.
+_CONNECTION = ("run", "doctor")
+
+
+def _both(parameter: str) -> tuple[tuple[str, str], ...]:
+    return tuple((command, parameter) for command in _CONNECTION)
+
+
 KEYS: tuple[Key, ...] = (
     Key("site", "site settings file (TOML), as --site", (("run", "site_file"), ("checks", "site_file")), True),
     Key("domain", "internal SMTP domain(s), as --domain", (("run", "domains"), ("checks", "domains"))),
     Key("inventory", "inventory CSV, as --inventory", (("run", "inventory"),), True),
-    Key("auth", "authentication, as --auth", (("run", "auth"),)),
-    Key("username", "user name, as --username", (("run", "username"),)),
-    Key("ca_bundle", "CA bundle (PEM), as --ca-bundle", (("run", "ca_bundle"),), True),
-    Key("endpoint", "exchange or winrm, as --endpoint", (("run", "endpoint"),)),
-    Key("port", "TCP port, as --port", (("run", "port"),)),
-    Key("ssl", "true: HTTPS (default); false: HTTP, as --no-ssl", (("run", "ssl"),)),
-    Key("timeout", "seconds per host, as --timeout", (("run", "timeout"),)),
+    Key("auth", "authentication, as --auth", _both("auth")),
+    Key("username", "user name, as --username", _both("username")),
+    Key("ca_bundle", "CA bundle (PEM), as --ca-bundle", _both("ca_bundle"), True),
+    Key("spn_service", "service class of the servers' Kerberos SPN, as --spn-service", _both("spn_service")),
+    Key("endpoint", "exchange or winrm, as --endpoint", _both("endpoint")),
+    Key("port", "TCP port, as --port", _both("port")),
+    Key(
+        "ssl", "true: HTTPS; false: HTTP with encrypted messages (default: by --auth), as --ssl/--no-ssl", _both("ssl")
+    ),
+    Key("timeout", "seconds per host, as --timeout", _both("timeout")),
     Key("jobs", "hosts checked in parallel, as --jobs", (("run", "jobs"),)),
     Key("allow_server", "more servers a password may go to, as --allow-server", (("run", "allow_servers"),)),
     Key("per_org", "ask organisation-wide cmdlets once per organisation, as --per-org", (("run", "per_org"),)),
@@ -99,7 +109,11 @@ def find_config(explicit: Path | None, from_environment: bool) -> tuple[Path | N
     if explicit is not None:
         return explicit, CONFIG_ENV if from_environment else "--config"
     candidate = user_config_path()
-    return (candidate, "the user's config folder") if candidate.is_file() else (None, "")
+    try:
+        found = candidate.is_file()
+    except OSError:  # a config folder this user may not enter holds no file of theirs
+        found = False
+    return (candidate, "the user's config folder") if found else (None, "")
 
 
 def load_config(path: Path | None, origin: str, convert: Callable[[Key, Any], Any] | None = None) -> Config:

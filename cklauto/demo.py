@@ -104,7 +104,10 @@ def run_demo(out_dir: Path | None = None, samples: Path | None = None, *, keep: 
         site = out_dir / "site.toml"
         site.write_text(DEMO_SITE, encoding="utf-8")
         inventory = out_dir / "inventory.csv"
-        rows = ["host,server,port"] + [f"{name},{emu.bind},{emu.port_of(name)}" for name in DEMO_HOSTS]
+        # The emulator serves each host's own WinRM endpoint (/wsman) on the same port (host_port, --host-checks).
+        rows = ["host,server,port,host_port"] + [
+            f"{name},{emu.bind},{emu.port_of(name)},{emu.port_of(name)}" for name in DEMO_HOSTS
+        ]
         inventory.write_text("\n".join(rows) + "\n", encoding="utf-8")
         hosts_file = out_dir / "hosts.json"
         _write_private(hosts_file, json.dumps(_hosts_document(emu, password), indent=2) + "\n")
@@ -126,6 +129,8 @@ def run_demo(out_dir: Path | None = None, samples: Path | None = None, *, keep: 
             str(ca_bundle),
             "--report",
             str(report),
+            "--host-checks",
+            "--collect-evidence",
         ]
         click.echo(
             f"Demo: {len(hosts)} emulated Exchange servers on {emu.bind} (HTTPS, Basic auth, own CA); "

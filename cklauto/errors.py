@@ -33,12 +33,60 @@ class ChecklistError(CklautoError):
         super().__init__(f"{self.path}: {problem}", hint)
 
 
+class SaveConflict(ChecklistError):
+    """Another program saved the checklist while cklauto was saving it; nobody's edit was lost.
+
+    ``kept`` is where the other program's version is now: the checklist itself, or a
+    ``NAME.conflict-<UTC time>`` file beside it (the message says which).
+    """
+
+    def __init__(self, path: str | Path, problem: str, hint: str | None = None, *, kept: str | Path) -> None:
+        self.kept = str(kept)
+        super().__init__(path, problem, hint)
+
+
 class TargetRuleError(ChecklistError):
     """The checklist holds no (or more than one) copy of the rule cklauto owns."""
 
 
+class RuleNotInChecklist(TargetRuleError):
+    """The checklist's STIG does not hold the rule at all (a partial checklist): the rule is left out, not failed."""
+
+
 class StigNotInChecklist(TargetRuleError):
     """The checklist does not hold the STIG at all: not an error in a batch, a skip."""
+
+
+class UnstorableText(ChecklistError):
+    """Review text holds a character the checklist's format cannot store at all.
+
+    The text is refused, never changed silently: it may be a person's words.
+    """
+
+    def __init__(
+        self, path: str | Path, rule: str, field: str, character: str, why: str = "a .ckl (XML 1.0) cannot store it"
+    ) -> None:
+        self.rule = rule
+        self.field = field
+        self.character = character
+        super().__init__(
+            path,
+            f"rule {rule}: the new {field} holds character {character} and {why}; not saved",
+            "remove that character from the text",
+        )
+
+
+class FieldTooLong(ChecklistError):
+    """Review text over the 32,767-character limit of STIG Manager, Excel and eMASS."""
+
+    def __init__(self, path: str | Path, rule: str, field: str, length: int, limit: int) -> None:
+        self.rule = rule
+        self.field = field
+        self.length = length
+        super().__init__(
+            path,
+            f"rule {rule}: the new {field} is {length:,} characters, over the {limit:,}-character limit; not saved",
+        )
 
 
 class XccdfError(CklautoError):

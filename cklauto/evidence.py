@@ -2,8 +2,9 @@
 
 Two exports are understood, recognised by content (never by file name extension):
 
-* JSON, as ``Get-SendConnector | Select-Object Name, Identity, TlsDomain | ConvertTo-Json`` writes it in Windows
-  PowerShell 5.1 or PowerShell 7: one object or an array of objects.  ``TlsDomain`` may be a string, ``null``
+* JSON, as ``ConvertTo-Json -InputObject @(Get-SendConnector | Select-Object Name, Identity, TlsDomain)`` (or the
+  pipeline ``Get-SendConnector | Select-Object ... | ConvertTo-Json``) writes it in Windows PowerShell 5.1 or
+  PowerShell 7: one object or an array of objects.  ``TlsDomain`` may be a string, ``null``
   or a nested ``SmtpDomainWithSubdomains`` object; ``Identity`` a string or a nested ``ADObjectId`` object.
 * CLIXML, as ``Get-SendConnector | Export-Clixml`` writes it.  The objects are rebuilt with psrpcore's CLIXML
   deserializer after the XML has been parsed with a hardened lxml parser (no DTD, no entities, no network).
@@ -31,6 +32,7 @@ from lxml import etree
 
 from cklauto.errors import EvidenceError
 from cklauto.model import SendConnector
+from cklauto.readfile import FileTooLarge, NotARegularFile, read_regular_file
 from cklauto.safexml import hardened_parser
 
 #: Larger files are refused: a real organisation has at most a few hundred Send connectors (a few MiB of CLIXML).
@@ -38,9 +40,16 @@ MAX_BYTES = 16 * 1024 * 1024
 
 CLIXML_NAMESPACE = "http://schemas.microsoft.com/powershell/2004/04"
 
-_EXPORT_HINT = (
-    "export with: Get-SendConnector | Select-Object Name, Identity, TlsDomain | ConvertTo-Json, "
-    "or: Get-SendConnector | Export-Clixml <file>"
+#: The export that is right for any number of Send connectors: -InputObject @(...) writes [] when there are none,
+#: where a pipeline into ConvertTo-Json writes nothing at all (an empty file, which a failed export also leaves).
+EXPORT_COMMAND = (
+    "ConvertTo-Json -InputObject @(Get-SendConnector | Select-Object Name, Identity, TlsDomain) "
+    "| Set-Content -Encoding UTF8 <file>"
+)
+_EXPORT_HINT = f"export with: {EXPORT_COMMAND}, or: Get-SendConnector | Export-Clixml <file>"
+_EMPTY_HINT = (
+    f"if the organisation has no Send connectors, export with: {EXPORT_COMMAND}, which writes [] "
+    "(or use cklauto collect-script)"
 )
 
 
@@ -70,7 +79,9 @@ def load_evidence(path: str | Path) -> Evidence:
     sha256 = hashlib.sha256(raw).hexdigest()
     text, encoding = _decode(path, raw)
     if not text.strip():
-        raise EvidenceError(path, "file is empty", _EXPORT_HINT)
+        # What a pipeline into ConvertTo-Json writes when there are no Send connectors, and what a failed export
+        # leaves: not evidence of either.
+        raise EvidenceError(path, "file is empty, which is not evidence of zero Send connectors", _EMPTY_HINT)
     body = text.lstrip()
     if body.startswith("<") or body.startswith("#< CLIXML"):
         connectors = _load_clixml(path, body)
@@ -86,24 +97,32 @@ def load_evidence(path: str | Path) -> Evidence:
 
 
 def _read_bytes(path: str | Path) -> bytes:
-    p = Path(path)
+    # Only a regular file is read: a FIFO would block forever and /dev/zero never ends.
     try:
-        if p.is_dir():
-            raise EvidenceError(path, "is a directory, not an evidence file")
-        with p.open("rb") as handle:
-            # Read one byte past the limit instead of trusting stat(): a FIFO or /dev/zero reports size 0.
-            raw = handle.read(MAX_BYTES + 1)
+        raw, _ = read_regular_file(path, MAX_BYTES)
     except FileNotFoundError:
         raise EvidenceError(path, "file not found") from None
+    except NotARegularFile as exc:
+        if exc.kind == "a folder":
+            raise EvidenceError(path, "is a directory, not an evidence file") from None
+        raise EvidenceError(
+            path, f"is {exc.kind}, not a regular file; not read", "save the export to a file first"
+        ) from None
+    except FileTooLarge:
+        raise _too_large(path) from None
     except PermissionError:
         raise EvidenceError(path, "cannot read the file: permission denied") from None
     except OSError as exc:
         raise EvidenceError(path, f"cannot read the file: {exc.strerror or exc}") from None
-    if len(raw) > MAX_BYTES:
-        raise EvidenceError(
-            path, f"file is larger than {MAX_BYTES // (1024 * 1024)} MiB", "is this really a Send connector export?"
-        )
+    if len(raw) > MAX_BYTES:  # grew while being read
+        raise _too_large(path)
     return raw
+
+
+def _too_large(path: str | Path) -> EvidenceError:
+    return EvidenceError(
+        path, f"file is larger than {MAX_BYTES // (1024 * 1024)} MiB", "is this really a Send connector export?"
+    )
 
 
 _BOMS = (
@@ -150,9 +169,11 @@ def _strict(path: str | Path, data: bytes, encoding: str) -> str:
 
 def _load_json(path: str | Path, text: str) -> list[SendConnector]:
     try:
-        data = json.loads(text, parse_constant=_reject_constant)
+        data = json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_strict_object)
     except RecursionError:
         raise EvidenceError(path, "JSON is nested too deeply") from None
+    except _Ambiguous as exc:
+        raise EvidenceError(path, f"is not a usable export: {exc}", _EXPORT_HINT) from None
     except ValueError as exc:
         if text[:1] in ("{", "[", '"'):
             if isinstance(exc, json.JSONDecodeError):
@@ -169,12 +190,20 @@ def _load_json(path: str | Path, text: str) -> list[SendConnector]:
             path,
             "holds JSON null, which is what a failed or empty export writes, "
             "so it is not evidence of zero Send connectors",
-            "if there really are none, export: ConvertTo-Json -InputObject @(Get-SendConnector | "
-            "Select-Object Name, Identity, TlsDomain)",
+            _EMPTY_HINT,
         )
+    if isinstance(data, str):
+        _no_surrogates(path, data)
     if isinstance(data, dict) and _is_value_count_wrapper(data):
         # Windows PowerShell 5.1 writes an array that carries ETS members as {"value": [...], "Count": n}.
+        count = _get(data, "Count")
         data = _get(data, "value")
+        if isinstance(count, bool) or not isinstance(count, int) or count != len(data):
+            raise EvidenceError(
+                path,
+                f"says it holds {count!r} objects but holds {len(data)}, so part of the export may be missing",
+                "export again",
+            )
     if isinstance(data, dict):
         items: list[Any] = [data]
     elif isinstance(data, list):
@@ -188,6 +217,36 @@ def _load_json(path: str | Path, text: str) -> list[SendConnector]:
 
 def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not JSON")
+
+
+class _Ambiguous(ValueError):
+    """A JSON object that names one property twice, or a text that is not text."""
+
+
+def _strict_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    # PowerShell property names ignore case: "TlsDomain" and "tlsdomain" in one object are one property given two
+    # values, and which one a reader takes decides the audit result.  Refuse rather than pick.
+    result: dict[str, Any] = {}
+    seen: dict[str, str] = {}
+    for key, value in pairs:
+        for text in (key, *(v for v in (value,) if isinstance(v, str))):
+            if _has_surrogate(text):
+                raise _Ambiguous("it holds a lone surrogate (\\ud800-\\udfff), which is not a character")
+        folded = key.lower()
+        if folded in seen:
+            raise _Ambiguous(f"property {key!r} appears twice in one object (also as {seen[folded]!r})")
+        seen[folded] = key
+        result[key] = value
+    return result
+
+
+def _has_surrogate(text: str) -> bool:
+    return any(0xD800 <= ord(ch) <= 0xDFFF for ch in text)
+
+
+def _no_surrogates(path: str | Path, text: str) -> None:
+    if _has_surrogate(text):
+        raise EvidenceError(path, "holds a lone surrogate (\\ud800-\\udfff), which is not a character")
 
 
 def _is_value_count_wrapper(data: Mapping[str, Any]) -> bool:
@@ -314,7 +373,20 @@ def _load_clixml(path: str | Path, text: str) -> list[SendConnector]:
         # `Export-Clixml` with no input writes an empty <Objs/>: no Send connectors, like JSON's [].
         return []
     values = _deserialize(path, root)
-    return [_clixml_connector(path, index, value) for index, value in enumerate(values, 1)]
+    if not values:
+        # Records but no output (progress, information, verbose, warning): a failed or interrupted export, not
+        # evidence that there are no Send connectors.
+        raise EvidenceError(
+            path,
+            "holds only progress, information or warning records and no objects, so it is not an export of the Send "
+            "connectors",
+            _EXPORT_HINT,
+        )
+    connectors = [_clixml_connector(path, index, value) for index, value in enumerate(values, 1)]
+    for connector in connectors:
+        for text in (connector.name, connector.identity, connector.tls_domain or ""):
+            _no_surrogates(path, text)
+    return connectors
 
 
 def _first_line(text: str) -> str:

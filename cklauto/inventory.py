@@ -3,8 +3,9 @@
 Columns: ``host`` (required; matched case-insensitively against a checklist's host name or
 FQDN) and, optionally, ``server`` (where to connect), ``port``, ``domain`` (the internal SMTP
 domain(s), several separated by ``;`` or spaces), ``evidence`` (a path, relative to the
-inventory file) and ``exchange_server`` (the server's own name in Exchange, for the rules that
-ask about one server; default: the checklist's host name).  Other columns (a site's owner or notes) are
+inventory file), ``exchange_server`` (the server's own name in Exchange, for the rules that
+ask about one server; default: the checklist's host name) and ``host_port`` (the port of the
+host's own WinRM endpoint, for ``--host-checks``).  Other columns (a site's owner or notes) are
 ignored, and named in `Inventory.ignored_columns` so that the CLI can warn about a misspelt one.
 """
 
@@ -18,7 +19,7 @@ from pathlib import Path
 from cklauto.errors import ConfigError
 from cklauto.site import validate_domain
 
-KNOWN_COLUMNS = ("host", "server", "port", "domain", "evidence", "exchange_server")
+KNOWN_COLUMNS = ("host", "server", "port", "domain", "evidence", "exchange_server", "host_port")
 MAX_INVENTORY_BYTES = 16 * 1024 * 1024
 
 
@@ -34,6 +35,8 @@ class InventoryEntry:
     line: int = 0
     #: The Exchange server's own name, for per-server queries (default: the checklist's host name).
     exchange_server: str | None = None
+    #: The port of the host's own WinRM endpoint (--host-checks); default: --host-port, else WinRM's.
+    host_port: int | None = None
 
 
 class Inventory:
@@ -90,11 +93,8 @@ def load_inventory(path: str | Path) -> Inventory:
         host = values.get("host", "")
         if not host:
             raise ConfigError(f"{path}: line {line} has no host")
-        port = None
-        if values.get("port"):
-            if not values["port"].isdigit() or not 0 < int(values["port"]) < 65536:
-                raise ConfigError(f"{path}: line {line}: port {values['port']!r} is not a TCP port")
-            port = int(values["port"])
+        port = _port(path, line, values, "port")
+        host_port = _port(path, line, values, "host_port")
         domains = tuple(d for d in values.get("domain", "").replace(";", " ").replace(",", " ").split() if d)
         for domain in domains:
             try:
@@ -111,8 +111,18 @@ def load_inventory(path: str | Path) -> Inventory:
                 evidence=evidence,
                 line=line,
                 exchange_server=values.get("exchange_server") or None,
+                host_port=host_port,
             )
         )
     if not entries:
         raise ConfigError(f"{path}: inventory has no rows")
     return Inventory(path, entries, ignored)
+
+
+def _port(path: Path, line: int, values: dict[str, str], column: str) -> int | None:
+    text = values.get(column)
+    if not text:
+        return None
+    if not text.isdigit() or not 0 < int(text) < 65536:
+        raise ConfigError(f"{path}: line {line}: {column} {text!r} is not a TCP port")
+    return int(text)

@@ -8,7 +8,7 @@ import io
 import os
 import textwrap
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +17,7 @@ from cklauto.display import json_text, visible
 from cklauto.errors import ConfigError
 from cklauto.formats.atomic import write_atomically
 from cklauto.redact import scrub
-from cklauto.runner import Row
+from cklauto.runner import Row, RuleText
 
 REPORT_COLUMNS = tuple(f.name for f in dataclasses.fields(Row))
 
@@ -87,15 +87,29 @@ def _defuse_formula(text: str) -> str:
     return text
 
 
-def write_report(path: Path, rows: Sequence[Row], *, dry_run: bool = False, interrupted: bool = False) -> None:
-    """Write the report as JSON or CSV, chosen by the file's extension."""
+def write_report(
+    path: Path,
+    rows: Sequence[Row],
+    *,
+    dry_run: bool = False,
+    interrupted: bool = False,
+    texts: Mapping[tuple[str, str], RuleText] | None = None,
+) -> None:
+    """Write the report as JSON, CSV or an HTML page (cklauto/html_report.py), chosen by the file's extension.
+
+    ``texts`` (each rule's finding details and comments) go into the HTML page only.
+    """
     suffix = path.suffix.lower()
     if suffix == ".json":
         text = render_json(rows, dry_run=dry_run, interrupted=interrupted)
     elif suffix == ".csv":
         text = render_csv(rows)
+    elif suffix in (".html", ".htm"):
+        from cklauto.html_report import render_html
+
+        text = render_html(rows, texts, dry_run=dry_run, interrupted=interrupted)
     else:
-        raise ConfigError(f"{path}: the report must end in .json or .csv")
+        raise ConfigError(f"{path}: the report must end in .json, .csv or .html")
     try:
         # A file name that is not UTF-8 reaches Python with surrogates; JSON escapes them, and in
         # CSV they become visible \udcXX escapes rather than a crash.

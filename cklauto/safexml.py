@@ -11,15 +11,21 @@ from lxml import etree
 
 
 def hardened_parser(
-    *, remove_comments: bool = False, remove_pis: bool = False, remove_blank_text: bool = False
+    *,
+    remove_comments: bool = False,
+    remove_pis: bool = False,
+    remove_blank_text: bool = False,
+    target: object | None = None,
 ) -> etree.XMLParser:
     """A parser that resolves nothing and fetches nothing.
 
     ``remove_blank_text`` drops whitespace-only text *between* elements (indentation), which
     makes parsing a large checklist about a quarter faster; a leaf element's own whitespace
-    content is kept by libxml2.
+    content is kept by libxml2.  A ``target`` receives parser events instead of a tree being
+    built (one without ``start``/``end``/``data`` methods makes a pure well-formedness check).
     """
     return etree.XMLParser(
+        target=target,
         remove_blank_text=remove_blank_text,
         resolve_entities=False,
         no_network=True,

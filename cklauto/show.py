@@ -11,8 +11,9 @@ from cklauto.checks.api import EXCHANGE_2013_MAILBOX
 from cklauto.checks.frame import parse_details, set_by_person
 from cklauto.discover import expand_paths
 from cklauto.display import visible
-from cklauto.errors import CklautoError
+from cklauto.errors import CklautoError, RuleNotInChecklist
 from cklauto.formats import open_checklist
+from cklauto.rules import find_rules_for
 
 
 def describe(path: Path, *, details_for: str | None = None) -> dict[str, Any]:
@@ -39,40 +40,42 @@ def describe(path: Path, *, details_for: str | None = None) -> dict[str, Any]:
         entry["rules"] = []
         entry["note"] = f"no {EXCHANGE_2013_MAILBOX} STIG; cklauto run will skip it"
         return entry
-    checks = all_checks()
-    rules = []
-    seen: Counter[str] = Counter()
     try:
-        exchange_rules = [rule for stig in stigs for rule in checklist.rules(stig)]
+        found = find_rules_for(checklist, EXCHANGE_2013_MAILBOX, {c.stig_id: c.ids.names() for c in all_checks()})
     except CklautoError as exc:
         entry["rules"] = []
         entry["error"] = exc.one_line()
         return entry
-    for rule in exchange_rules:
-        check = next((c for c in checks if rule.names & c.ids.names()), None)
-        if check is None:
+    checks = {c.stig_id: c for c in all_checks()}
+    rules = []
+    problems = []
+    for stig_id, rule in found.items():
+        if isinstance(rule, RuleNotInChecklist):
             continue
-        seen[check.stig_id] += 1
+        if isinstance(rule, CklautoError):
+            problems.append(rule.one_line())
+            continue
         review = rule.review
         parsed = parse_details(review.finding_details)
-        set_by = "cklauto" if parsed.block is not None and not set_by_person(review) else ""
-        if set_by_person(review):
-            set_by = "person"
+        set_by = "person" if set_by_person(review) else ("cklauto" if parsed.block is not None else "")
         item: dict[str, Any] = {
-            "stig_id": check.stig_id,
+            "stig_id": stig_id,
+            # The IDs as this checklist carries them (an ISSO searches STIG Manager and eMASS by these).
+            "rule_version": rule.rule_version,
             "group_id": rule.group_id,
             "rule_id": rule.rule_id,
             "status": review.status.value,
             "set_by": set_by,
         }
-        if details_for is not None and (find_check(details_for) is check or details_for.upper() in rule.names):
+        if details_for is not None and (
+            find_check(details_for) is checks[stig_id] or details_for.upper() in rule.names
+        ):
             item["finding_details"] = review.finding_details
             item["comments"] = review.comments
         rules.append(item)
+    if problems:
+        entry["error"] = problems[0] + (f" (and {len(problems) - 1} more)" if len(problems) > 1 else "")
     entry["rules"] = sorted(rules, key=lambda r: r["stig_id"])
-    duplicates = sorted(k for k, n in seen.items() if n > 1)
-    if duplicates:
-        entry["error"] = f"{path}: holds {', '.join(duplicates)} more than once; cklauto run will not write them"
     return entry
 
 
@@ -106,7 +109,8 @@ def render_text(entries: list[dict[str, Any]]) -> str:
             )
             for rule in rules:
                 who = f"  set by {rule['set_by']}" if rule["set_by"] else ""
-                ids = f"{rule['stig_id']:<15} {rule['group_id']:<9} {rule['rule_id']:<22}"
+                carried = (rule["rule_version"] or "-", rule["group_id"] or "-", rule["rule_id"] or "-")
+                ids = f"{carried[0]:<15} {carried[1]:<9} {carried[2]:<22}"
                 lines.append(f"    {visible(ids)} {rule['status']:<15}{who}".rstrip())
                 if "finding_details" in rule:
                     lines.append("    Finding details:")

@@ -7,6 +7,16 @@ details frame: the runner asks the questions (once per server, shared between ch
 :mod:`cklauto.checks.frame` writes the text around the check's own table and verdicts.
 
 Everything here is plain frozen data so that a check module reads like the STIG text it implements.
+
+Two kinds of rules go beyond Exchange's own endpoint (issue 10):
+
+* **Host rules** declare queries with ``endpoint=Endpoint.HOST``: plain Windows cmdlets (``Get-ItemProperty``,
+  ``Get-ExecutionPolicy``, ``Get-Service``, ``Get-Partition``, ``Get-Acl``...) asked on the server's own WinRM endpoint
+  (``/wsman``, Microsoft.PowerShell), one pool per (server, endpoint), only with ``cklauto run --host-checks``.  A
+  check may read queries of both endpoints; a failure of the host endpoint fails only the rules that read it.
+* **Evidence-only rules** (``Check(evidence_only=True)``) need a person's judgement.  Their ``decide`` returns
+  :meth:`Decision.evidence` (no status of its own); with ``--collect-evidence`` the frame writes the evidence under
+  an "evidence only, not evaluated" header and the rule's status is never changed.
 """
 
 from __future__ import annotations
@@ -32,6 +42,21 @@ class Scope(str, enum.Enum):
     SERVER = "server"
 
 
+class Endpoint(str, enum.Enum):
+    """Which PowerShell endpoint of the server a query is asked on.
+
+    Each server has one runspace pool per endpoint it is asked on: the runner groups queries by (server, endpoint).
+    """
+
+    #: Exchange's remote PowerShell (``/PowerShell``, configuration Microsoft.Exchange; or ``--endpoint winrm`` with
+    #: the Exchange snap-in): Exchange cmdlets only.
+    EXCHANGE = "exchange"
+    #: The Windows host's own WinRM endpoint (``/wsman``, configuration Microsoft.PowerShell, FullLanguage), for the
+    #: rules about the host (registry, services, partitions, ACLs).  Asked only with ``cklauto run --host-checks``,
+    #: with the same credentials; still one cmdlet with parameters per query, never a script.
+    HOST = "host"
+
+
 class Placeholder(str, enum.Enum):
     """A parameter value filled in per checklist when the query is asked."""
 
@@ -47,12 +72,14 @@ class Query:
     """One Exchange cmdlet call: the unit the runner asks once per server (or organisation) and shares.
 
     ``parameters`` are (name, value) pairs in the order they are sent; ``True`` is a switch (``-Status``).
-    Two checks that declare equal queries share one pipeline.
+    Two checks that declare equal queries share one pipeline.  ``endpoint`` is where it is asked: Exchange's
+    endpoint (the default), or the Windows host's own WinRM endpoint (:attr:`Endpoint.HOST`).
     """
 
     cmdlet: str
     parameters: tuple[tuple[str, ParameterValue], ...] = ()
     scope: Scope = Scope.SERVER
+    endpoint: Endpoint = Endpoint.EXCHANGE
 
     def __post_init__(self) -> None:
         if not re.fullmatch(r"[A-Z][a-z]+-[A-Za-z0-9]+", self.cmdlet):
@@ -68,7 +95,7 @@ class Query:
     def resolve(self, server: str) -> ResolvedQuery:
         """The query with its placeholders filled in for ``server`` (the Exchange server's name)."""
         params = tuple((name, server if value is Placeholder.SERVER else value) for name, value in self.parameters)
-        return ResolvedQuery(self.cmdlet, params, self.scope)
+        return ResolvedQuery(self.cmdlet, params, self.scope, self.endpoint)
 
     def command_line(self) -> str:
         """The query as a person would type it, placeholders shown as ``<server>``."""
@@ -82,6 +109,7 @@ class ResolvedQuery:
     cmdlet: str
     parameters: tuple[tuple[str, str | int | bool | tuple[str, ...]], ...] = ()
     scope: Scope = Scope.SERVER
+    endpoint: Endpoint = Endpoint.EXCHANGE
 
     def command_line(self) -> str:
         return _command_line(self.cmdlet, self.parameters)
@@ -207,6 +235,15 @@ class Decision:
     @property
     def failing(self) -> tuple[Verdict, ...]:
         return tuple(v for v in self.verdicts if v.ok is False)
+
+    @classmethod
+    def evidence(cls, summary: str, verdicts: Sequence[Verdict] = (), notes: Sequence[str] = ()) -> Decision:
+        """What an evidence-only check (``Check(evidence_only=True)``) returns: no status of its own.
+
+        Its status is Not_Reviewed and is never written: the runner keeps the rule's status as it is and writes the
+        text under an "evidence only, not evaluated" header.  Verdicts should be informational (``ok=None``).
+        """
+        return cls(Status.NOT_REVIEWED, summary, tuple(verdicts), tuple(notes))
 
 
 class Record(Mapping[str, Any]):
@@ -350,6 +387,10 @@ class Check:
     #: A one-line description of how the rule is decided, for `cklauto checks` and the README table.
     summary: str = ""
     extra: Mapping[str, Any] = field(default_factory=dict)
+    #: A rule that needs a person (class C): ``decide`` gathers the evidence a reviewer needs and returns
+    #: :meth:`Decision.evidence`; the runner writes it only with ``--collect-evidence``, under an "evidence only, not
+    #: evaluated" header, and never changes the rule's status.
+    evidence_only: bool = False
 
     @property
     def stig_id(self) -> str:
@@ -363,6 +404,11 @@ class Check:
     def scope(self) -> Scope:
         """SERVER when any query is per server, else ORGANIZATION."""
         return Scope.SERVER if any(r.query.scope is Scope.SERVER for r in self.reads) else Scope.ORGANIZATION
+
+    @property
+    def needs_host(self) -> bool:
+        """Whether any query is asked on the Windows host's own endpoint (only with ``--host-checks``)."""
+        return any(r.query.endpoint is Endpoint.HOST for r in self.reads)
 
     def required_settings(self) -> tuple[SiteSetting, ...]:
         return tuple(s for s in self.settings if s.required)

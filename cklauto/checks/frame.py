@@ -24,6 +24,11 @@ person, so all of it is kept as theirs.  A status other than the one cklauto's i
 person.  When the whole field would exceed the 32,767-character limit, cklauto shortens its own part (the table
 first, then compliant objects, then the list of failing objects) and never a person's text; when even that cannot
 fit, the rule is refused.
+
+Evidence-only blocks (rules that need a person, issue 10) have their own header line, ``cklauto 0.2.0 collected
+evidence for EX13-MB-000060 (V-207278) on ... UTC: evidence only, not evaluated``, and end with an ``Evidence:`` line
+instead of a result and a fix.  They record no status, so any status the rule has is a person's; the same ownership
+rules apply (the block is replaced on a re-run, a person's text around it is kept).
 """
 
 from __future__ import annotations
@@ -40,6 +45,7 @@ from cklauto.checks.api import Answers, Check, Decision, Table, Verdict
 from cklauto.checks.text import format_table, one_line, plural, quoted
 from cklauto.errors import CklautoError
 from cklauto.formats.base import Review
+from cklauto.formats.text import clean_command_output
 from cklauto.model import Status
 
 #: STIG Manager, Evaluate-STIG, Excel and eMASS stop at 32,767 characters (UTF-16 code units).
@@ -56,9 +62,21 @@ _HEADER_RE = re.compile(
     rf"(?P<status>{_STATUSES}) on (?P<when>\d{{4}}-\d{{2}}-\d{{2}} \d{{2}}:\d{{2}}:\d{{2}}) UTC\r?$",
     re.MULTILINE,
 )
+# Line 1 of an evidence-only block (a rule that needs a person): no status of its own.
+_EVIDENCE_HEADER_RE = re.compile(
+    r"^cklauto (?P<version>[^\s]+) collected evidence for (?P<stig_id>[A-Z0-9][A-Z0-9-]*) \((?P<shown_id>[^()\s]+)\) "
+    r"on (?P<when>\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}) UTC: evidence only, not evaluated\r?$",
+    re.MULTILINE,
+)
 _END_RE = re.compile(
     r"^~~~~~ end of cklauto text \(check (?P<digest>[0-9a-f]{12})\); text below it is kept as written ~~~~~\r?$",
     re.MULTILINE,
+)
+#: What an evidence-only block says in its header, and its first line after the separator.
+EVIDENCE_ONLY = "evidence only, not evaluated"
+EVIDENCE_ONLY_LINE = (
+    "EVIDENCE ONLY, NOT EVALUATED: this rule needs a person's judgement. cklauto gathered what a reviewer needs and "
+    "left the status as it is."
 )
 #: cklauto 0.1 kept a person's earlier text below its own under this line.
 LEGACY_KEPT_MARKER = "----- Finding details written before cklauto (kept verbatim) -----"
@@ -100,12 +118,14 @@ class ParsedDetails:
 
 def parse_details(text: str) -> ParsedDetails:
     """Find cklauto's block in ``text``; everything else is a person's.  Never raises."""
-    header = _HEADER_RE.search(text)
-    if header is None:
+    found = [m for m in (_HEADER_RE.search(text), _EVIDENCE_HEADER_RE.search(text)) if m is not None]
+    if not found:
         return ParsedDetails(before=text, block=None, after="")
+    header = min(found, key=lambda m: m.start())
+    evidence = header.re is _EVIDENCE_HEADER_RE
     end = _END_RE.search(text, header.end())
     if end is None:
-        legacy = _parse_legacy(text, header)
+        legacy = None if evidence else _parse_legacy(text, header)
         if legacy is not None:
             return legacy
         return ParsedDetails(before=text, block=None, after="", edited_block=True)
@@ -115,7 +135,8 @@ def parse_details(text: str) -> ParsedDetails:
         return ParsedDetails(before=text, block=None, after="", edited_block=True)
     before = _strip_suffix(text[: header.start()], ("\r\n\r\n", "\n\n"))
     after = _strip_prefix(text[end.end() :], ("\r\n\r\n", "\n\n"))
-    return ParsedDetails(before, block, after, Status(header.group("status")))
+    # An evidence-only block records no status: whatever status the rule has is a person's.
+    return ParsedDetails(before, block, after, None if evidence else Status(header.group("status")))
 
 
 def _parse_legacy(text: str, header: re.Match[str]) -> ParsedDetails | None:
@@ -207,12 +228,19 @@ class Evaluation:
     version: str
     #: The rule's ID as the checklist itself carries it (V-207290, or V-69987 in a V1 checklist).
     shown_id: str
+    #: The rule's STIG ID as the checklist carries it (its Rule_Ver); the check's own when empty.
+    shown_stig_id: str = ""
     settings_used: tuple[tuple[str, str], ...] = ()
     #: The commands really run, when they differ from the STIG's (e.g. with -Server).
     asked: tuple[str, ...] = ()
     scope_line: str = ""
     notes: tuple[str, ...] = ()
     tables: tuple[Table, ...] = field(default_factory=tuple)
+    #: Evidence for a person, not a result: the block says "evidence only, not evaluated", carries no status and no
+    #: fix, and the rule's status is left as it is (evidence-only checks, and host rules the evidence cannot decide).
+    evidence_only: bool = False
+    #: More places the evidence came from (a rule that read both Exchange's endpoint and the host's).
+    more_sources: tuple[Source, ...] = ()
 
 
 def result_hash(check: Check, answers: Answers) -> str:
@@ -248,8 +276,11 @@ def _when(moment: datetime) -> str:
     return f"{utc.year:04d}-{utc.month:02d}-{utc.day:02d} {utc.hour:02d}:{utc.minute:02d}:{utc.second:02d}"
 
 
-#: How much of the block to show: 0 all, 1 without tables, 2 without compliant objects, 3 failing objects cut.
-LEVELS = (0, 1, 2, 3)
+#: How much of the block to show: 0 all, 1 without tables, 2 without compliant objects, 3 failing objects cut to
+#: half of what room is left, 4 no per-object lines and a summary cut short (the field is nearly full of a person's
+#: text, which is never cut).
+LEVELS = (0, 1, 2, 3, 4)
+_SHORT_SUMMARY = 300
 
 
 def render_block(ev: Evaluation, level: int = 0, budget: int = MAX_FIELD_CHARS) -> str:
@@ -258,13 +289,22 @@ def render_block(ev: Evaluation, level: int = 0, budget: int = MAX_FIELD_CHARS) 
         raise ValueError(f"version must be one word, not {ev.version!r}")
     decision = ev.decision
     check = ev.check
-    lines = [
-        f"{HEADER_PREFIX}{ev.version} evaluated {check.stig_id} ({ev.shown_id}) as {decision.status.value} "
-        f"on {_when(ev.checked_at)} UTC",
-        f"ResultHash: {result_hash(check, ev.answers)}",
-        SEPARATOR,
-        *ev.source.lines(),
-    ]
+    if ev.evidence_only:
+        first = (
+            f"{HEADER_PREFIX}{ev.version} collected evidence for {ev.shown_stig_id or check.stig_id} ({ev.shown_id}) "
+            f"on {_when(ev.checked_at)} UTC: {EVIDENCE_ONLY}"
+        )
+    else:
+        first = (
+            f"{HEADER_PREFIX}{ev.version} evaluated {ev.shown_stig_id or check.stig_id} ({ev.shown_id}) "
+            f"as {decision.status.value} on {_when(ev.checked_at)} UTC"
+        )
+    lines = [first, f"ResultHash: {result_hash(check, ev.answers)}", SEPARATOR]
+    if ev.evidence_only:
+        lines.append(EVIDENCE_ONLY_LINE)
+    lines.extend(ev.source.lines())
+    for more in ev.more_sources:
+        lines.extend(more.lines())
     if ev.scope_line:
         lines.append(f"Scope: {one_line(ev.scope_line)}")
     for name, value in ev.settings_used:
@@ -291,8 +331,10 @@ def render_block(ev: Evaluation, level: int = 0, budget: int = MAX_FIELD_CHARS) 
         if compliant:
             lines.append(f"({plural(len(compliant), 'compliant or informational line')} left out.)")
     shown = verdicts
-    if level >= 3:
+    if level == 3:
         shown = _fit_verdicts(verdicts, budget // 2)
+    elif level >= 4:
+        shown = []
     for verdict in shown:
         lines.append(_verdict_line(verdict))
     if len(shown) < len(verdicts):
@@ -305,7 +347,13 @@ def render_block(ev: Evaluation, level: int = 0, budget: int = MAX_FIELD_CHARS) 
         lines.append(f"Note: {one_line(note)}")
     for note in ev.notes:
         lines.append(f"Note: {one_line(note)}")
-    lines.append(f"Result: {decision.status.value}. {one_line(decision.summary)}")
+    summary = one_line(decision.summary)
+    if level >= 4 and len(summary) > _SHORT_SUMMARY:
+        summary = summary[:_SHORT_SUMMARY] + "… (cut short: the finding details are nearly full)"
+    if ev.evidence_only:
+        lines.append(f"Evidence: {summary}")
+        return "\n".join(lines)
+    lines.append(f"Result: {decision.status.value}. {summary}")
     if decision.status is Status.OPEN:
         fixes = [v.fix for v in decision.failing if v.fix]
         if fixes and level < 2:
@@ -356,7 +404,9 @@ def compose_details(ev: Evaluation, old_details: str, *, limit: int = MAX_FIELD_
         before, after = parsed.before, parsed.after
     person = utf16_length(before) + utf16_length(after)
     for level in LEVELS:
-        block = render_block(ev, level, max(limit - person, 0))
+        # cklauto's own text only: whole ANSI sequences and characters a checklist cannot hold are removed.  A
+        # person's text is never cleaned: it is stored exactly as it was.
+        block = clean_command_output(render_block(ev, level, max(limit - person, 0)))
         text = _assemble(before, block, after)
         if utf16_length(text) <= limit:
             return text
@@ -395,7 +445,7 @@ def compose_comment(ev: Evaluation, old_comment: str) -> str | None:
     touched, and cklauto's own earlier comment is replaced (or removed once the rule is no longer Open).
     """
     mine = not old_comment.strip() or is_cklauto_comment(old_comment)
-    if not mine:
+    if not mine or ev.evidence_only:
         return None
     if ev.decision.status is not Status.OPEN:
         return "" if old_comment.strip() else None

@@ -90,6 +90,9 @@ class HostBehavior:
     fail_cmdlet: str | None = None
     #: Exchange cmdlets the account's RBAC roles do not grant (CommandNotFoundException).
     hidden_cmdlets: list[str] = field(default_factory=list)
+    #: Limits a transport-level ``fail`` to one endpoint path: "/wsman" (the host's own WinRM endpoint is down
+    #: while Exchange's answers) or "/powershell"; None: both.
+    fail_path: str | None = None
 
     def objects_for(self, cmdlet: str) -> list[dict[str, Any]]:
         """The objects this host returns for ``cmdlet`` (before parameters filter them)."""
@@ -124,6 +127,8 @@ def validate_behavior(behavior: HostBehavior) -> None:
         raise ValueError(f"redirect_to must be a URL string, not {behavior.redirect_to!r}")
     if not isinstance(behavior.delay, (int, float)) or behavior.delay < 0:
         raise ValueError(f"delay must be a number >= 0, not {behavior.delay!r}")
+    if behavior.fail_path is not None and behavior.fail_path.lower() not in ("/wsman", "/powershell"):
+        raise ValueError(f"fail_path must be /wsman or /powershell, not {behavior.fail_path!r}")
     if behavior.sample not in (None, "compliant", "noncompliant"):
         raise ValueError(f"sample must be compliant or noncompliant, not {behavior.sample!r}")
     if not isinstance(behavior.objects, dict) or not all(
@@ -145,6 +150,7 @@ class HostStats:
         self.pools_opened = 0  #: successful RunspacePool creates (WSMan Create)
         self.pipelines = 0  #: pipelines started (WSMan Command)
         self.commands: list[str] = []  #: every command name run, in order
+        self.principals: list[str] = []  #: every Kerberos client principal authenticated, in order
 
     def add(self, counter: str, amount: int = 1) -> None:
         with self._lock:
@@ -153,6 +159,10 @@ class HostStats:
     def record_command(self, name: str) -> None:
         with self._lock:
             self.commands.append(name)
+
+    def record_principal(self, name: str) -> None:
+        with self._lock:
+            self.principals.append(name)
 
     def __repr__(self) -> str:
         return (

@@ -117,6 +117,15 @@ def _not_recognized(name: str) -> _Terminating:
 
 
 _GENERIC_TYPES = ("Microsoft.Exchange.Data.Directory.ADObject", "System.Object")
+#: The .NET command class of each host cmdlet, as error records name it.
+_HOST_COMMANDS = {
+    "get-itemproperty": "Microsoft.PowerShell.Commands.GetItemPropertyCommand",
+    "get-executionpolicy": "Microsoft.PowerShell.Commands.GetExecutionPolicyCommand",
+    "get-service": "Microsoft.PowerShell.Commands.GetServiceCommand",
+    "get-acl": "Microsoft.PowerShell.Commands.GetAclCommand",
+    "get-partition": "Get-Partition",
+    "get-scheduledtask": "Get-ScheduledTask",
+}
 #: Common parameters every cmdlet accepts.
 _COMMON_PARAMETERS = {"erroraction", "warningaction", "domaincontroller", "verbose"}
 
@@ -298,7 +307,12 @@ class Engine:
             spec = catalog.Cmdlet(
                 name=name, type_names=_GENERIC_TYPES, parameters=("Identity", "Server"), server_property="Server"
             )
-        if spec is not None:
+        if spec is not None and spec.host:
+            # A plain Windows cmdlet: on the host's FullLanguage endpoint, never on Exchange's NoLanguage one.
+            hidden = key in {c.lower() for c in self.behavior.hidden_cmdlets}
+            if not self.style.no_language and not hidden:
+                return lambda pipe, cmd, objs: self._get_host(pipe, cmd, spec)
+        elif spec is not None:
             exchange_visible = not self.style.needs_snapin or self.state.snapin_loaded
             hidden = key in {c.lower() for c in self.behavior.hidden_cmdlets}
             if exchange_visible and not hidden and not (self.behavior.fail == "unknown_cmdlet" and self._faulty(name)):
@@ -409,6 +423,49 @@ class Engine:
                 ),
             )
         return result
+
+    def _get_host(self, pipe: ServerPipeline, command: Any, spec: catalog.Cmdlet) -> list[Any]:
+        """A Windows cmdlet of the host's endpoint: its ``select`` picks the objects; HostError is its error record."""
+        behavior = self.behavior
+        if (
+            behavior.fail == "error_record"
+            and behavior.fail_cmdlet
+            and behavior.fail_cmdlet.lower() == spec.name.lower()
+        ):
+            raise _Terminating(
+                error_record(
+                    behavior.error_message or "Access is denied.",
+                    f"System.UnauthorizedAccessException,{_HOST_COMMANDS.get(spec.name.lower(), spec.name)}",
+                    ErrorCategory.PermissionDenied,
+                    "System.UnauthorizedAccessException",
+                )
+            )
+        named, positional = _params(command)
+        allowed = {p.lower() for p in spec.parameters} | _COMMON_PARAMETERS
+        unknown = sorted(name for name in named if name not in allowed)
+        if unknown or positional:
+            bad = unknown[0] if unknown else str(positional[0])
+            raise _Terminating(_binding_error(_HOST_COMMANDS.get(spec.name.lower(), spec.name), bad))
+        assert spec.select is not None
+        objects = [dict(o) for o in behavior.objects_for(spec.name)]
+        try:
+            chosen = spec.select(named, objects)
+        except catalog.HostError as err:
+            _write_error(
+                pipe,
+                error_record(
+                    err.message,
+                    err.fq_error,
+                    getattr(ErrorCategory, err.category),
+                    err.exception_type,
+                    target=err.target or None,
+                ),
+            )
+            chosen = err.partial
+        return [
+            to_psobject({k: v for k, v in o.items() if k != "$types"}, o.get("$types") or spec.type_names)
+            for o in chosen
+        ]
 
     def _select_object(self, pipe: ServerPipeline, command: Any, objects: list[Any] | None) -> list[Any]:
         named, positional = _params(command)

@@ -5,6 +5,9 @@ Format::
     {"tls": true, "auth": "basic", "users": {"CONTOSO\\\\svc-stig": "..."},
      "hosts": [{"name": "ex01.contoso.mil", "port": 0, "connectors": [...], "fail": null, "delay": 0}]}
 
+``"auth": "kerberos"`` needs ``"keytab"``: a keytab holding ``host/<name>`` keys for the hosts,
+from the user's own KDC (the emulator is only the Exchange side).
+
 Every key of a host entry is a `HostBehavior` field; unknown keys are an error so typos do not
 silently produce a healthy server.  ``cklauto emulate --help`` explains every key to users.
 """
@@ -18,10 +21,10 @@ from pathlib import Path
 from typing import IO, Any
 
 from cklauto.emulator.behavior import HostBehavior
-from cklauto.emulator.server import EmulatedExchange
+from cklauto.emulator.server import AUTH_MODES, EmulatedExchange
 from cklauto.errors import ConfigError
 
-_TOP_KEYS = {"tls", "auth", "users", "hosts", "bind"}
+_TOP_KEYS = {"tls", "auth", "users", "hosts", "bind", "keytab"}
 _HOST_FIELDS = {f.name for f in dataclasses.fields(HostBehavior)}
 
 
@@ -57,9 +60,18 @@ def load_hosts_file(path: str | Path) -> tuple[list[HostBehavior], dict[str, Any
         raise _fail(where, '"tls" must be true or false')
     options["tls"] = tls
     auth = data.get("auth", "basic")
-    if auth not in ("basic", "ntlm"):
-        raise _fail(where, '"auth" must be "basic" or "ntlm"')
+    if auth not in AUTH_MODES:
+        choices = ", ".join(f'"{mode}"' for mode in AUTH_MODES)
+        raise _fail(where, f'"auth" must be one of {choices}')
     options["auth"] = auth
+    if auth == "kerberos" or "keytab" in data:
+        keytab = data.get("keytab")
+        if auth != "kerberos" or not isinstance(keytab, str) or not keytab:
+            raise _fail(where, '"keytab" (a path) goes with "auth": "kerberos", and Kerberos needs it')
+        keytab_path = Path(keytab) if Path(keytab).is_absolute() else Path(where).parent / keytab
+        if not keytab_path.is_file():
+            raise _fail(where, f"keytab {keytab_path} not found")
+        options["keytab"] = str(keytab_path)
     if "users" in data:
         users = data["users"]
         if (
@@ -112,6 +124,12 @@ def describe(emu: EmulatedExchange) -> list[str]:
         lines.append(f"{name}\t{emu.url(name)}\tport={emu.port_of(name)}")
     if emu.tls:
         lines.append(f"ca\t{emu.ca_path}")
+    if emu.auth == "kerberos":
+        # Kerberos needs the name in the SPN, not the address the URL shows.
+        lines.append(
+            f"kerberos\tkeytab={emu.keytab}\tconnect with --server NAME --port PORT (NAME resolving to {emu.bind}),"
+            " or --server 127.0.0.1 --spn-host NAME"
+        )
     return lines
 
 

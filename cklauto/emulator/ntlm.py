@@ -107,12 +107,13 @@ def unwrap(context: Any, body: bytes, content_type: str) -> bytes:
     return plain
 
 
-def wrap(context: Any, message: bytes) -> bytes:
+def wrap(context: Any, message: bytes, protocol: str = PROTOCOL) -> bytes:
+    """Encrypt ``message`` as a Windows server does; ``protocol`` names the scheme (SPNEGO or Kerberos)."""
     header, data, padding = context.wrap_winrm(message)
     return (
         (
             f"--{BOUNDARY}\r\n"
-            f"\tContent-Type: {PROTOCOL}\r\n"
+            f"\tContent-Type: {protocol}\r\n"
             f"\tOriginalContent: type=application/soap+xml;charset=UTF-8;Length={len(message) + padding}\r\n"
             f"--{BOUNDARY}\r\n"
             "\tContent-Type: application/octet-stream\r\n"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from psrpcore.types import PSInt64, PSList, PSNoteProperty, PSObject
+from psrpcore.types import PSChar, PSInt64, PSList, PSNoteProperty, PSObject
 
 MVP_TYPES = [
     "Microsoft.Exchange.Data.MultiValuedProperty`1[[System.String, mscorlib, Version=4.0.0.0, Culture=neutral, "
@@ -31,6 +31,14 @@ def wire_value(value: Any) -> Any:
         items = PSList([wire_value(v) for v in value])
         items.PSObject.type_names = list(MVP_TYPES)
         return items
+    if isinstance(value, dict) and "$char" in value:
+        # A System.Char (<C>): a partition's DriveLetter, "\x00" when it has none.
+        return PSChar(ord(value["$char"]) if value["$char"] else 0)
+    if isinstance(value, dict) and "$items" in value:
+        # A typed .NET array (System.String[]), as Windows cmdlets send theirs.
+        items = PSList([wire_value(v) for v in value["$items"]])
+        items.PSObject.type_names = list(value.get("$types") or ["System.Object[]", "System.Array", "System.Object"])
+        return items
     if isinstance(value, dict):
         types = list(value.get("$types") or ["System.Object"])
         to_string = value.get("$tostring")
@@ -39,13 +47,15 @@ def wire_value(value: Any) -> Any:
     raise TypeError(f"the emulator cannot send a {type(value).__name__}")
 
 
-def nested(type_names: list[str], to_string: str | None, props: dict[str, Any]) -> PSObject:
+def nested(type_names: list[str], to_string: str | None, props: dict[str, Any], *, notes: bool = False) -> PSObject:
+    """An object; ``notes`` sends its properties as note properties (``<MS>``), as a PSCustomObject's."""
     obj = PSObject()
     obj.PSObject.type_names = list(type_names)
     if to_string is not None:
         obj.PSObject.to_string = to_string
+    where = obj.PSObject.extended_properties if notes else obj.PSObject.adapted_properties
     for key, value in props.items():
-        obj.PSObject.adapted_properties.append(PSNoteProperty(key, wire_value(value)))
+        where.append(PSNoteProperty(key, wire_value(value)))
     return obj
 
 
@@ -62,8 +72,9 @@ def to_psobject(
             "Name": identity.rsplit("\\", 1)[-1],
             "DistinguishedName": f"CN={identity},CN=Configuration",
         }
+    notes = bool(values.pop("$notes", False))
     if "$tostring" in values:
         shown = values.pop("$tostring")
     else:
         shown = values.get("Name") if isinstance(values.get("Name"), str) else values.get("Identity")
-    return nested(list(type_names), str(shown) if isinstance(shown, str) else None, values)
+    return nested(list(type_names), str(shown) if isinstance(shown, str) else None, values, notes=notes)

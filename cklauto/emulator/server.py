@@ -31,7 +31,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from typing import Any
 
-from cklauto.emulator import certs, ntlm, wsman
+from cklauto.emulator import certs, kerberos, ntlm, wsman
 from cklauto.emulator.behavior import TRANSPORT_FAIL_MODES, HostBehavior, HostStats, validate_behavior
 from cklauto.emulator.exchange import EndpointStyle
 from cklauto.emulator.psrp import PoolSession
@@ -63,6 +63,9 @@ _HUGE_LENGTH = 2**40
 _STREAM_CHUNK = b"<" * (1024 * 1024)
 _TRICKLE_INTERVAL = 0.5
 _GARBAGE = b'<?xml version="1.0"?><s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope"><s:Header><broken'
+
+#: Authentication an emulator can demand.
+AUTH_MODES = ("basic", "ntlm", "kerberos")
 
 _STYLES = {
     "/powershell": lambda b: EndpointStyle("exchange", b.configuration_name, no_language=True, needs_snapin=False),
@@ -105,17 +108,22 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         super().setup()
         self.auth_context: Any = None  # NTLM is connection-bound: the context lives per connection
         self.authenticated = False
+        self.principal: str | None = None  # who authenticated (Kerberos), for the shell's owner
         self._auth_header: str | None = None
         self.encrypted = False
+        self.seal_protocol = ntlm.PROTOCOL
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
         return
 
     # --- HTTP plumbing -------------------------------------------------------------------
-    def _send(self, status: int, body: bytes = b"", headers: dict[str, str] | None = None) -> None:
+    def _send(
+        self, status: int, body: bytes = b"", headers: dict[str, str] | list[tuple[str, str]] | None = None
+    ) -> None:
         reason = http.server.BaseHTTPRequestHandler.responses.get(status, ("",))[0]
         lines = [f"HTTP/1.1 {status} {reason}", f"Server: {self.server_version}", f"Content-Length: {len(body)}"]
-        for key, value in (headers or {}).items():
+        # A list allows a header twice (IIS offers each authentication scheme in its own WWW-Authenticate).
+        for key, value in headers.items() if isinstance(headers, dict) else headers or []:
             lines.append(f"{key}: {value}")
         if self._auth_header and status != 401:
             lines.append(f"WWW-Authenticate: {self._auth_header}")
@@ -158,9 +166,12 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             return
         if not self._authenticate(host):
             return
-        # Over HTTPS NTLM messages travel in clear (TLS protects them); over HTTP pypsrp wraps them.
-        self.encrypted = self.headers.get("Content-Type", "").lower().startswith("multipart/encrypted")
-        if emu.auth == "ntlm":
+        # Over HTTPS NTLM/Kerberos messages travel in clear (TLS protects them); over HTTP pypsrp wraps them.
+        content_type = self.headers.get("Content-Type", "")
+        self.encrypted = content_type.lower().startswith("multipart/encrypted")
+        if self.encrypted:
+            self.seal_protocol = kerberos.sealing_protocol(content_type)
+        if emu.auth in ("ntlm", "kerberos"):
             if not body:  # pypsrp's empty priming POST that sets up the security context
                 self._send(200)
                 return
@@ -182,7 +193,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             self._reply(500, wsman.fault("", wsman.FAULT_INVALID_REQUEST, f"Malformed request: {err}", host.name))
             return
 
-        if host.fail in TRANSPORT_FAIL_MODES and request.action.lower() == host.fail_on.lower():
+        on_path = host.fail_path is None or host.fail_path.lower() == path
+        if host.fail in TRANSPORT_FAIL_MODES and on_path and request.action.lower() == host.fail_on.lower():
             self._inject(host, request)
             return
         if host.fail == "echo_password_record":
@@ -195,8 +207,10 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         self._reply(status, payload)
 
     def _reply(self, status: int, payload: bytes) -> None:
-        if self.encrypted:
-            self._send(status, ntlm.wrap(self.auth_context, payload), {"Content-Type": ntlm.CONTENT_TYPE})
+        if self.encrypted and self.server.emu.seal_replies:
+            content_type = f'multipart/encrypted;protocol="{self.seal_protocol}";boundary="{ntlm.BOUNDARY}"'
+            sealed = ntlm.wrap(self.auth_context, payload, self.seal_protocol)
+            self._send(status, sealed, {"Content-Type": content_type})
         else:
             self._send(status, payload, {"Content-Type": "application/soap+xml;charset=UTF-8"})
 
@@ -262,6 +276,12 @@ class _Handler(http.server.BaseHTTPRequestHandler):
     def _unauthorized(self, challenge: str) -> None:
         self._send(401, b"", {"WWW-Authenticate": challenge})
 
+    def _challenge(self) -> None:
+        """401 offering the emulator's schemes (Kerberos: each in its own header, as IIS does)."""
+        emu = self.server.emu
+        schemes = emu.kerberos_schemes if emu.auth == "kerberos" else ("Negotiate",)
+        self._send(401, b"", [("WWW-Authenticate", scheme) for scheme in schemes])
+
     def _authenticate(self, host: HostBehavior) -> bool:
         emu = self.server.emu
         header = self.headers.get("Authorization", "")
@@ -275,39 +295,45 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             self._unauthorized('Basic realm="' + host.name + '"')
             return False
 
-        # NTLM / Negotiate
+        # NTLM / Negotiate / Kerberos
         if host.fail == "unauthorized":
             self.auth_context = None
             self.authenticated = False
-            self._unauthorized("Negotiate")
+            self._challenge()
             return False
-        if scheme.lower() in ("negotiate", "ntlm") and token.strip():
+        offered = ("negotiate", "ntlm") if emu.auth == "ntlm" else tuple(s.lower() for s in emu.kerberos_schemes)
+        if scheme.lower() in offered and token.strip():
+            reply_scheme = "Kerberos" if scheme.lower() == "kerberos" else "Negotiate"
             try:
                 in_token = base64.b64decode(token.strip())
             except (binascii.Error, ValueError):
-                self._unauthorized("Negotiate")
+                self._challenge()
                 return False
             if self.auth_context is None or self.authenticated:
-                self.auth_context = ntlm.new_acceptor()
+                self.auth_context = kerberos.new_acceptor() if emu.auth == "kerberos" else ntlm.new_acceptor()
                 self.authenticated = False
             try:
                 out_token = self.auth_context.step(in_token)
-            except Exception:  # wrong password, bad token: spnego raises its own errors
-                log.debug("emulator: NTLM authentication failed", exc_info=True)
+            except Exception:  # wrong password, bad token, unknown key: spnego raises its own errors
+                log.debug("emulator: %s authentication failed", emu.auth, exc_info=True)
                 self.auth_context = None
-                self._unauthorized("Negotiate")
+                self._challenge()
                 return False
             if not self.auth_context.complete:
-                self._unauthorized("Negotiate " + base64.b64encode(out_token or b"").decode())
+                self._unauthorized(f"{reply_scheme} " + base64.b64encode(out_token or b"").decode())
                 return False
             self.authenticated = True
+            self.principal = kerberos.client_principal(self.auth_context) if emu.auth == "kerberos" else None
+            if self.principal:
+                emu.stats(host.name).record_principal(self.principal)
             if out_token:
-                # Final SPNEGO leg (mechListMIC): it rides on the real answer.
-                self._auth_header = "Negotiate " + base64.b64encode(out_token).decode()
+                # Final leg (NTLM: SPNEGO mechListMIC; Kerberos: the mutual-authentication AP-REP):
+                # it rides on the real answer.
+                self._auth_header = f"{reply_scheme} " + base64.b64encode(out_token).decode()
             return True
         if self.authenticated:
             return True
-        self._unauthorized("Negotiate")
+        self._challenge()
         return False
 
 
@@ -325,9 +351,13 @@ class EmulatedExchange:
         auth: str = "basic",
         users: dict[str, str] | None = None,
         bind: str = "127.0.0.1",
+        keytab: str | None = None,
+        kerberos_schemes: tuple[str, ...] = kerberos.DEFAULT_SCHEMES,
     ) -> None:
-        if auth not in ("basic", "ntlm"):
-            raise ValueError(f"auth must be 'basic' or 'ntlm', not {auth!r}")
+        if auth not in AUTH_MODES:
+            raise ValueError(f"auth must be one of {', '.join(AUTH_MODES)}, not {auth!r}")
+        if auth == "kerberos" and not keytab:
+            raise ValueError("Kerberos needs the keytab that holds the host/<name> keys of the emulated servers")
         if not hosts:
             raise ValueError("at least one host is needed")
         names = [h.name.lower() for h in hosts]
@@ -339,6 +369,10 @@ class EmulatedExchange:
         self.auth = auth
         self.users = dict(users if users is not None else {"CONTOSO\\svc-stig": "P@ssw0rd!"})
         self.bind = bind
+        self.keytab = keytab
+        self.kerberos_schemes = tuple(kerberos_schemes)
+        #: False makes the emulator answer sealed requests in clear, as a tampering proxy could (test knob).
+        self.seal_replies = True
         self._hosts = {h.name.lower(): h for h in hosts}
         self._stats = {h.name.lower(): HostStats() for h in hosts}
         self._ports: dict[str, int] = {}
@@ -403,6 +437,9 @@ class EmulatedExchange:
                 self._ssl = ctx
             if self.auth == "ntlm":
                 ntlm.UserFile.acquire(id(self), self.users)
+            if self.auth == "kerberos":
+                assert self.keytab is not None
+                kerberos.AcceptorKeytab.acquire(id(self), self.keytab)
             for host in self._hosts.values():
                 listener = _Listener(self, host, (self.bind, host.port))
                 self._listeners.append(listener)
@@ -447,6 +484,8 @@ class EmulatedExchange:
                 sock.close()
         if self.auth == "ntlm":
             ntlm.UserFile.release(id(self))
+        if self.auth == "kerberos":
+            kerberos.AcceptorKeytab.release(id(self))
         if self._tmpdir:
             shutil.rmtree(self._tmpdir, ignore_errors=True)
         self._listeners.clear()
@@ -585,7 +624,7 @@ class EmulatedExchange:
                 self._shells[shell_id] = session
             stats.add("pools_opened")
             endpoint = self.url(host.name, style.name)
-            owner = next(iter(self.users), "")
+            owner = handler.principal or next(iter(self.users), "")
             return wsman.create_response(request, endpoint, shell_id, owner, handler.client_address[0])
 
         session = self._shell(request, host)

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import os
 import zlib
 from pathlib import Path
 
 from cklauto.errors import ChecklistError
-from cklauto.formats.base import Asset, Checklist, Review, Rule, StigInfo, check_writable, file_stamp
+from cklauto.formats.base import Asset, Checklist, Review, ReviewEdit, Rule, StigInfo, check_writable, file_stamp
 from cklauto.formats.ckl import CklChecklist, looks_like_ckl
 from cklauto.formats.cklb import CklbChecklist, looks_like_cklb
+from cklauto.readfile import FileTooLarge, NotARegularFile, read_regular_file
 
 __all__ = [
     "MAX_CHECKLIST_BYTES",
@@ -18,6 +18,7 @@ __all__ = [
     "CklChecklist",
     "CklbChecklist",
     "Review",
+    "ReviewEdit",
     "Rule",
     "StigInfo",
     "check_writable",
@@ -32,29 +33,31 @@ MAX_CHECKLIST_BYTES = 64 * 1024 * 1024
 
 
 def open_checklist(path: str | Path) -> Checklist:
-    """Read and parse a checklist; raise ChecklistError (never anything else) if that fails."""
+    """Read and parse a checklist; raise ChecklistError (never anything else) if that fails.
+
+    Only a regular file is read: a FIFO, device or socket is refused before anything could
+    block on it (see :mod:`cklauto.readfile`).
+    """
     path = Path(path)
     try:
-        with open(path, "rb") as handle:
-            st = os.fstat(handle.fileno())
-            if not _is_regular(st.st_mode):
-                raise ChecklistError(path, "is not a regular file")
-            if st.st_size > MAX_CHECKLIST_BYTES:
-                raise ChecklistError(
-                    path, f"is {st.st_size:,} bytes, over the {MAX_CHECKLIST_BYTES // 2**20} MiB limit for a checklist"
-                )
-            data = handle.read(MAX_CHECKLIST_BYTES + 1)
+        data, st = read_regular_file(path, MAX_CHECKLIST_BYTES)
     except FileNotFoundError:
         raise ChecklistError(path, "no such file") from None
-    except IsADirectoryError:
-        raise ChecklistError(path, "is a folder, not a checklist") from None
+    except NotARegularFile as exc:
+        if exc.kind == "a folder":
+            raise ChecklistError(path, "is a folder, not a checklist") from None
+        raise ChecklistError(path, f"is {exc.kind}, not a regular file; not read") from None
+    except FileTooLarge as exc:
+        raise ChecklistError(
+            path, f"is {exc.size:,} bytes, over the {MAX_CHECKLIST_BYTES // 2**20} MiB limit for a checklist"
+        ) from None
     except PermissionError:
         raise ChecklistError(path, "permission denied reading it") from None
     except OSError as exc:
         raise ChecklistError(path, f"could not be read: {exc.strerror or exc}") from None
     if len(data) > MAX_CHECKLIST_BYTES:
         raise ChecklistError(path, f"is over the {MAX_CHECKLIST_BYTES // 2**20} MiB limit for a checklist")
-    return parse_checklist(path, data, disk_stamp=file_stamp(st))
+    return parse_checklist(path, data, disk_stamp=file_stamp(st, data))
 
 
 def reopen_if_unchanged(path: str | Path, fingerprint: tuple[tuple[int, int, int] | None, int]) -> Checklist | None:
@@ -64,18 +67,15 @@ def reopen_if_unchanged(path: str | Path, fingerprint: tuple[tuple[int, int, int
     file has not changed in between, the second read need not parse it all again.
     """
     stamp, crc = fingerprint
-    path = Path(path)
-    try:
-        with open(path, "rb") as handle:
-            st = os.fstat(handle.fileno())
-            if stamp is None or file_stamp(st) != stamp:
-                return None
-            data = handle.read(MAX_CHECKLIST_BYTES + 1)
-    except OSError:
+    if stamp is None:
         return None
-    if zlib.crc32(data) != crc or not looks_like_ckl(data):
+    try:
+        data, st = read_regular_file(path, MAX_CHECKLIST_BYTES)
+    except OSError:
+        return None  # open_checklist reports why
+    if file_stamp(st) != stamp or zlib.crc32(data) != crc or not looks_like_ckl(data):
         return None  # changed, or a CKLB, whose full parse is cheap anyway
-    return CklChecklist.trusted(path, data, stamp)
+    return CklChecklist.trusted(Path(path), data, file_stamp(st, data))
 
 
 def parse_checklist(path: str | Path, data: bytes, disk_stamp: tuple[int, int, int] | None = None) -> Checklist:
@@ -88,9 +88,3 @@ def parse_checklist(path: str | Path, data: bytes, disk_stamp: tuple[int, int, i
     if looks_like_cklb(data):
         return CklbChecklist(path, data, disk_stamp)
     raise ChecklistError(path, "is neither a STIG Viewer .ckl (XML) nor a .cklb (JSON) checklist")
-
-
-def _is_regular(mode: int) -> bool:
-    import stat
-
-    return stat.S_ISREG(mode)

@@ -2,25 +2,33 @@
 
 SV3 writes minified JSON; Evaluate-STIG 1.2310 and STIG Manager write it pretty-printed, some
 with CRLF.  To keep every byte of every layout, the file is never re-serialised: the decoded
-document says where the target rule is, and a span scanner finds the byte range of each value
-to replace.  Values cklauto writes are encoded as SV3 does (raw UTF-8, JSON escapes only where
-JSON requires them).
+document says where the rules are, and a span scanner finds the byte range of each value to
+replace.  Values are encoded as SV3 does (raw UTF-8, JSON escapes only where JSON requires
+them), or with ``\\uXXXX`` escapes for non-ASCII text when the file already writes it so.
 """
 
 from __future__ import annotations
 
 import json
 import re
+import sys
+from collections.abc import Sequence
 from datetime import datetime, timezone
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from cklauto.errors import ChecklistError
-from cklauto.formats.base import Asset, Checklist, Review, Rule, StigInfo, first_significant_byte
+from cklauto.errors import ChecklistError, UnstorableText
+from cklauto.formats.base import FIELD_LABELS, Asset, Change, Checklist, Review, Rule, StigInfo, first_significant_byte
+from cklauto.formats.splice import Replacement, splice, unchanged_outside
+from cklauto.formats.text import unicode_name
 from cklauto.model import Status
 
 _WS = re.compile(r"[ \t\n\r]*")
+# A \uXXXX escape of a non-ASCII character: the file was written ensure_ascii-style.
+_NON_ASCII_ESCAPE = re.compile(r"\\u(?:00[89a-fA-F][0-9a-fA-F]|0[1-9a-fA-F][0-9a-fA-F]{2}|[1-9a-fA-F][0-9a-fA-F]{3})")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE_PAIR = re.compile("[\ud800-\udbff][\udc00-\udfff]")
 _DECODER = json.JSONDecoder()
 _SCANSTRING = json.decoder.scanstring  # type: ignore[attr-defined]
 
@@ -50,6 +58,14 @@ class CklbChecklist(Checklist):
             ) from None
         except RecursionError:
             raise ChecklistError(path, "is not a checklist: JSON nested too deeply") from None
+        except ValueError as exc:  # Python refuses to convert a number of over 4,300 digits
+            limit = sys.get_int_max_str_digits() if hasattr(sys, "get_int_max_str_digits") else 4300
+            problem = (
+                f"holds a number of more than {limit:,} digits, which no checklist has"
+                if "integer string conversion" in str(exc)
+                else f"is not valid JSON: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}"
+            )
+            raise ChecklistError(path, problem) from None
         _check_shape(path, self._doc)
 
     @cached_property
@@ -126,37 +142,96 @@ class CklbChecklist(Checklist):
             ),
         )
 
-    def _splice_review(self, rule: Rule, review: Review) -> bytes:
-        old = rule.review
-        values: dict[str, str] = {}
-        if review.status != old.status:
-            values["status"] = review.status.cklb
-        if review.finding_details != old.finding_details:
-            values["finding_details"] = review.finding_details
-        if review.comments != old.comments:
-            values["comments"] = review.comments
+    def _with_changes(self, changes: Sequence[Change], *, verbatim: bool) -> Checklist:
         text = self._text
-        rule_start, rule_end = _rule_span(text, *rule.position)
-        members = _member_spans(text, rule_start)
-        if values and "updatedAt" in members:
-            values["updatedAt"] = datetime.now(timezone.utc).isoformat(timespec="milliseconds")
-        replacements: list[tuple[int, int, str]] = []
-        missing: list[str] = []
-        for key, value in values.items():
-            encoded = json.dumps(value, ensure_ascii=False)
-            if key in members:
-                start, end = members[key]
-                replacements.append((start, end, encoded))
-            else:
-                missing.append(f"{json.dumps(key)}:{encoded}")
-        if missing:
-            # A rule without a status key is rare (hand-made files); add the keys at its end.
-            close = rule_end - 1
-            separator = "," if members else ""
-            replacements.append((close, close, separator + ",".join(missing)))
-        for start, end, encoded in sorted(replacements, reverse=True):
-            text = text[:start] + encoded + text[end:]
-        return self.data[: self._bom] + text.encode("utf-8")
+        ascii_only = verbatim and self._escapes_non_ascii
+        stamp: str | None = None
+        edits: list[tuple[int, int, str]] = []  # in characters of self._text
+        for rule, wanted in changes:
+            old = rule.review
+            values: dict[str, str] = {}
+            if wanted.status != old.status:
+                values["status"] = json.dumps(wanted.status.cklb)
+            for field in ("finding_details", "comments"):
+                value = getattr(wanted, field)
+                if value != getattr(old, field):
+                    values[field] = (
+                        self._encode(rule, field, value, ascii_only)
+                        if verbatim
+                        else json.dumps(value, ensure_ascii=False)
+                    )
+            rule_start, rule_end = self._rule_spans(rule.position[0])[rule.position[1]]
+            members = _member_spans(text, rule_start)
+            if values and "updatedAt" in members:
+                stamp = stamp or datetime.now(timezone.utc).isoformat(timespec="milliseconds")
+                values["updatedAt"] = json.dumps(stamp)
+            missing: list[str] = []
+            for key, encoded in values.items():
+                if key in members:
+                    edits.append((*members[key], encoded))
+                else:
+                    missing.append(f"{json.dumps(key)}:{encoded}")
+            if missing:
+                # A rule without a status key is rare (hand-made files); add the keys at its end.
+                close = rule_end - 1
+                edits.append((close, close, ("," if members else "") + ",".join(missing)))
+        replacements = self._in_bytes(edits)
+        data = splice(self.data, replacements)
+        if not unchanged_outside(self.data, data, replacements):
+            raise ChecklistError(self.path, "internal error: the splice changed other bytes; file left unchanged")
+        edited = CklbChecklist(self.path, data, self._disk_stamp)
+        for rule, wanted in changes:
+            after = edited.rule_at(rule.position)
+            if after.names != rule.names or after.review != wanted:
+                raise ChecklistError(
+                    self.path, "internal error: the edited review did not read back as written; file left unchanged"
+                )
+        return edited
+
+    def _encode(self, rule: Rule, field: str, value: str, ascii_only: bool) -> str:
+        """A JSON string whose decoded value is exactly ``value``, in the file's escape style."""
+        pair = _SURROGATE_PAIR.search(value)
+        if pair is not None:  # JSON reads an escaped pair back as the one character it encodes
+            raise UnstorableText(
+                self.path,
+                rule.label,
+                FIELD_LABELS[field],
+                f"{unicode_name(pair.group()[0])} followed by {unicode_name(pair.group()[1])}",
+                "JSON would read the two back as one character",
+            )
+        encoded = json.dumps(value, ensure_ascii=ascii_only)
+        if not ascii_only and _SURROGATE.search(encoded):  # raw UTF-8 cannot hold a lone surrogate
+            encoded = _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", encoded)
+        return encoded
+
+    def _in_bytes(self, edits: list[tuple[int, int, str]]) -> list[Replacement]:
+        """Character spans of the decoded text as byte spans of the file (after its BOM)."""
+        replacements: list[Replacement] = []
+        chars = 0
+        offset = self._bom
+        for start, end, encoded in sorted(edits):
+            offset += len(self._text[chars:start].encode("utf-8"))
+            length = len(self._text[start:end].encode("utf-8"))
+            replacements.append((offset, offset + length, encoded.encode("utf-8")))
+            chars, offset = end, offset + length
+        return replacements
+
+    @cached_property
+    def _escapes_non_ascii(self) -> bool:
+        """Whether the file writes non-ASCII text as \\uXXXX escapes (ensure_ascii style)."""
+        return self.data[self._bom :].isascii() and _NON_ASCII_ESCAPE.search(self._text) is not None
+
+    def _rule_spans(self, stig_position: int) -> list[tuple[int, int]]:
+        """Character spans of one STIG's rules in the decoded text."""
+        cache: dict[int, list[tuple[int, int]]] = self.__dict__.setdefault("_rule_span_cache", {})
+        if stig_position not in cache:
+            stig_start, _ = self._stig_spans[stig_position]
+            cache[stig_position] = _item_spans(self._text, _member_start(self._text, stig_start, "rules"))
+        return cache[stig_position]
+
+    @cached_property
+    def _stig_spans(self) -> list[tuple[int, int]]:
+        return _item_spans(self._text, _member_start(self._text, _skip_ws(self._text, 0), "stigs"))
 
 
 def _str(value: Any, *, strip: bool = True) -> str:
@@ -212,14 +287,6 @@ def _item_spans(text: str, start: int) -> list[tuple[int, int]]:
         if text[index] == "]":
             return spans
         index = _skip_ws(text, index + 1)
-
-
-def _rule_span(text: str, stig_position: int, rule_position: int) -> tuple[int, int]:
-    root = _skip_ws(text, 0)
-    stigs_start = _member_start(text, root, "stigs")
-    stig_start, _ = _item_spans(text, stigs_start)[stig_position]
-    rules_start = _member_start(text, stig_start, "rules")
-    return _item_spans(text, rules_start)[rule_position]
 
 
 def _member_start(text: str, start: int, wanted: str) -> int:

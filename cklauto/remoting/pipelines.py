@@ -20,8 +20,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from cklauto.checks.api import Record, ResolvedQuery
+from cklauto.checks.api import Endpoint, Record, ResolvedQuery
 from cklauto.errors import CklautoError, RemoteError
+from cklauto.remoting.account import describe_account
 from cklauto.remoting.records import UnreadableObject, check_type, to_record
 from cklauto.remoting.session import (
     EXCHANGE_CONFIGURATION,
@@ -37,6 +38,9 @@ from cklauto.remoting.session import (
 )
 
 log = logging.getLogger(__name__)
+
+#: How the host's own endpoint is named in the finding details.
+HOST_CONFIGURATION = "Microsoft.PowerShell, the Windows host's own endpoint"
 
 #: Pipelines the server runs at once in our pool.  Exchange throttles concurrent PowerShell work per user, so stay
 #: well below its default limits while still overlapping the server's latency.
@@ -77,6 +81,7 @@ def ask_server(
     ``label`` names the host in the per-step log lines (-v); default: the server.
     """
     _check_settings(settings)
+    _host_pool(settings, queries)  # a caller's mistake is a bug, raised here rather than as a remote error
     step = _Step(label or _who(settings))
     outcome: dict[str, Any] = {}
 
@@ -140,6 +145,16 @@ def _who(settings: ConnectionSettings) -> str:
     return settings.server if settings.port is None else f"{settings.server}:{settings.port}"
 
 
+def _host_pool(settings: ConnectionSettings, queries: Sequence[ResolvedQuery]) -> bool:
+    """Whether these queries go to the host's own endpoint; ValueError when they mix endpoints."""
+    host = any(q.endpoint is Endpoint.HOST for q in queries)
+    if host and not all(q.endpoint is Endpoint.HOST for q in queries):
+        raise ValueError("one pool answers either Exchange's queries or the host's, never both")
+    if host and settings.endpoint != "winrm":
+        raise ValueError("queries on the host's endpoint need settings with endpoint 'winrm'")
+    return host
+
+
 def describe_trust(settings: ConnectionSettings) -> str:
     """How far the transport can be trusted, for the audit record."""
     if settings.ssl:
@@ -150,10 +165,15 @@ def describe_trust(settings: ConnectionSettings) -> str:
 def _ask(settings: ConnectionSettings, queries: list[ResolvedQuery], step: _Step) -> SessionAnswers:
     from pypsrp.powershell import RunspacePool
 
+    host = _host_pool(settings, queries)
     winrm = settings.endpoint == "winrm"
-    configuration = "Microsoft.PowerShell (+ Exchange snap-in)" if winrm else EXCHANGE_CONFIGURATION
-    account = settings.username or "(the current Kerberos ticket)"
-    log.info("%s: connect %s (%s, %s)", step.label, settings.url(), settings.auth, account)
+    if host:
+        # The host's own Windows PowerShell: plain Windows cmdlets, no Exchange snap-in.
+        configuration = HOST_CONFIGURATION
+    else:
+        configuration = "Microsoft.PowerShell (+ Exchange snap-in)" if winrm else EXCHANGE_CONFIGURATION
+    who = settings.username or "the current Kerberos ticket"
+    log.info("%s: connect %s (%s, %s)", step.label, settings.url(), settings.auth, who)
     log.debug("%s: configuration %s, %d queries", settings.server, configuration, len(queries))
     pool_kwargs: dict[str, Any] = {} if winrm else {"configuration_name": EXCHANGE_CONFIGURATION}
     width = max(1, min(MAX_PIPELINES, len(queries)))
@@ -163,9 +183,9 @@ def _ask(settings: ConnectionSettings, queries: list[ResolvedQuery], step: _Step
     started = time.monotonic()
     try:
         pool.open()
-        log.info("%s: authenticate: session open as %s (%.1f s)", step.label, account, time.monotonic() - started)
+        log.info("%s: authenticate: session open as %s (%.1f s)", step.label, who, time.monotonic() - started)
         log.debug("%s: runspace pool open (%d runspaces)", settings.server, width)
-        if winrm:
+        if winrm and not host:
             step.at("query", "Add-PSSnapin")
             _load_snapin(settings, pool)
         # Start a window of pipelines, then collect each in order while starting the next: the server works on
@@ -193,6 +213,7 @@ def _ask(settings: ConnectionSettings, queries: list[ResolvedQuery], step: _Step
         # Not a `with` block: a failure while closing must neither hide the error that got us here nor spoil
         # answers that are already complete.
         _close_quietly(settings, pool, wsman)
+    account = describe_account(settings)
     return SessionAnswers(
         server=settings.server,
         endpoint_url=settings.url(),
@@ -259,7 +280,7 @@ def _collect(settings: ConnectionSettings, query: ResolvedQuery, ps: Any) -> Que
     try:
         for obj in objects:
             record = to_record(obj)
-            check_type(query.cmdlet, record.type_names)
+            check_type(query.cmdlet, record.type_names, query.endpoint)
             # A hostile server may echo the password in a property: it would reach the finding details.
             records.append(Record({k: _scrub_value(v, settings) for k, v in record.items()}, record.type_names))
     except UnreadableObject as exc:

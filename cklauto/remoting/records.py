@@ -13,7 +13,7 @@ import re
 import uuid
 from typing import Any
 
-from cklauto.checks.api import Record
+from cklauto.checks.api import Endpoint, Record
 
 #: A known cmdlet's output type; an object of any other type is not an answer to it (issue 7: a
 #: ``System.Diagnostics.Process`` from a hostile endpoint must never be judged as a Send connector).
@@ -30,6 +30,18 @@ EXPECTED_TYPES: dict[str, str] = {
     "get-remotedomain": "Microsoft.Exchange.Data.Directory.SystemConfiguration.DomainContentConfig",
     "get-mailbox": "Microsoft.Exchange.Data.Directory.Management.Mailbox",
 }
+#: What each Windows cmdlet asked on the host's own endpoint returns (``Endpoint.HOST`` queries only: a
+#: PSCustomObject is never an answer to an Exchange query).  Every host cmdlet must be listed.
+HOST_EXPECTED_TYPES: dict[str, str] = {
+    # Get-ItemProperty's registry values, and Get-ExecutionPolicy -List's (Scope, ExecutionPolicy) pairs.
+    "get-itemproperty": "System.Management.Automation.PSCustomObject",
+    "get-executionpolicy": "System.Management.Automation.PSCustomObject",
+    "get-service": "System.ServiceProcess.ServiceController",
+    "get-partition": "Microsoft.Management.Infrastructure.CimInstance#ROOT/Microsoft/Windows/Storage/MSFT_Partition",
+    "get-acl": "System.Security.AccessControl.FileSystemSecurity",
+    "get-scheduledtask": "Microsoft.Management.Infrastructure.CimInstance#Root/Microsoft/Windows/TaskScheduler/"
+    "MSFT_ScheduledTask",
+}
 _DESERIALIZED = "Deserialized."
 
 
@@ -37,9 +49,19 @@ class UnreadableObject(ValueError):
     """An object or value that is not what an Exchange cmdlet returns."""
 
 
-def check_type(cmdlet: str, type_names: tuple[str, ...]) -> None:
-    """Raise UnreadableObject unless ``type_names`` is what ``cmdlet`` returns (any Exchange type if unknown)."""
+def check_type(cmdlet: str, type_names: tuple[str, ...], endpoint: Endpoint = Endpoint.EXCHANGE) -> None:
+    """Raise UnreadableObject unless ``type_names`` is what ``cmdlet`` returns (any Exchange type if unknown).
+
+    On the host's endpoint only the listed Windows cmdlets and their own types are accepted (CIM class names are
+    compared without regard to case, as WMI namespaces are case-insensitive)."""
     names = [t[len(_DESERIALIZED) :] if t.startswith(_DESERIALIZED) else t for t in type_names]
+    if endpoint is Endpoint.HOST:
+        wanted = HOST_EXPECTED_TYPES.get(cmdlet.lower())
+        if wanted is None:
+            raise UnreadableObject(f"{cmdlet} is not a cmdlet cklauto reads on the host's endpoint")
+        if wanted.lower() not in (n.lower() for n in names):
+            raise UnreadableObject(f"{cmdlet} returned a {names[0] if names else 'untyped object'}, not a {wanted}")
+        return
     expected = EXPECTED_TYPES.get(cmdlet.lower())
     if expected is not None:
         if expected not in names:

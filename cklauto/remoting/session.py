@@ -21,6 +21,7 @@ from typing import Any
 
 from cklauto.errors import RemoteError
 from cklauto.redact import redactor_for
+from cklauto.remoting import kerberos
 from cklauto.remoting.transport import bound_responses
 
 log = logging.getLogger(__name__)
@@ -37,13 +38,27 @@ _WSMAN_ACCESS_DENIED = 5
 _SLACK = 2.0
 
 
+#: Authentication that cannot seal WinRM messages: it needs HTTPS.
+TLS_ONLY_AUTHS = ("basic", "certificate")
+
+
+def default_ssl(auth: str) -> bool:
+    """Exchange's documented default: HTTP with message encryption, except for auth that cannot seal."""
+    return auth in TLS_ONLY_AUTHS
+
+
 @dataclass(frozen=True)
 class ConnectionSettings:
-    """How to reach one Exchange server.  ``password`` is kept out of ``repr``."""
+    """How to reach one Exchange server.  ``password`` is kept out of ``repr``.
+
+    ``ssl=None`` means the documented default for ``auth`` (`default_ssl`): Microsoft documents
+    ``http://<FQDN>/PowerShell/`` with Kerberos and message encryption; Basic and certificate
+    authentication cannot encrypt messages and so use HTTPS.  After construction ``ssl`` is a bool.
+    """
 
     server: str
     port: int | None = None
-    ssl: bool = True
+    ssl: bool | None = None
     auth: str = "kerberos"
     username: str | None = None
     password: str | None = field(default=None, repr=False)
@@ -54,6 +69,13 @@ class ConnectionSettings:
     timeout: float = 60.0
     certificate_pem: str | None = None
     certificate_key_pem: str | None = field(default=None, repr=False)
+    #: Service class and host name of the Kerberos SPN (default: host/<server>).
+    spn_service: str | None = None
+    spn_host: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.ssl is None:
+            object.__setattr__(self, "ssl", default_ssl(self.auth))
 
     @property
     def effective_port(self) -> int:
@@ -89,12 +111,12 @@ def _check_settings(settings: ConnectionSettings) -> None:
         )
     if settings.endpoint not in ENDPOINTS:
         raise RemoteError(host, "protocol", f"unknown endpoint style {settings.endpoint!r}", "use exchange or winrm")
-    if settings.auth in ("basic", "certificate") and not settings.ssl:
+    if settings.auth in TLS_ONLY_AUTHS and not settings.ssl:
         # pypsrp refuses too (no message encryption for these); say why in our words.
         raise RemoteError(
             host,
             "auth",
-            f"{settings.auth} authentication over plain HTTP would expose credentials",
+            f"{settings.auth} authentication over plain HTTP would expose credentials and every message",
             "use HTTPS, or kerberos/negotiate/ntlm authentication (which encrypt the messages)",
         )
     if settings.auth == "certificate" and not (settings.certificate_pem and settings.certificate_key_pem):
@@ -127,17 +149,23 @@ def _timeouts(total: float) -> dict[str, Any]:
 def _wsman(settings: ConnectionSettings) -> Any:
     from pypsrp.wsman import WSMan
 
+    username, password = _credentials(settings)
     kwargs: dict[str, Any] = {
         "port": settings.effective_port,
         "ssl": settings.ssl,
         "path": settings.effective_path,
         "auth": settings.auth,
-        "username": settings.username,
-        "password": settings.password,
+        "username": username,
+        "password": password,
         "cert_validation": False if settings.insecure else (settings.ca_bundle or True),
-        "encryption": "auto",
+        # Over HTTP every body is sealed (pypsrp refuses auth that cannot seal); over HTTPS TLS protects it.
+        "encryption": "never" if settings.ssl else "always",
         **_timeouts(settings.timeout),
     }
+    if settings.auth in ("kerberos", "negotiate"):
+        kwargs["negotiate_service"] = settings.spn_service or kerberos.DEFAULT_SPN_SERVICE
+        if settings.spn_host:
+            kwargs["negotiate_hostname_override"] = settings.spn_host
     if settings.auth == "certificate":
         kwargs["certificate_pem"] = settings.certificate_pem
         kwargs["certificate_key_pem"] = settings.certificate_key_pem
@@ -145,7 +173,52 @@ def _wsman(settings: ConnectionSettings) -> Any:
     _resolve_environment_once(wsman)
     # Size, time and redirect bounds (transport.py); a redirect's Location is server text, hence the scrub.
     bound_responses(wsman, settings.server, settings.timeout, scrub=lambda text: _scrub(text, settings))
+    if not settings.ssl:
+        _refuse_unsealed_answers(wsman)
     return wsman
+
+
+def _credentials(settings: ConnectionSettings) -> tuple[Any, str | None]:
+    """What pypsrp authenticates with: for Kerberos, the tickets `kerberos.prepare` obtained first.
+
+    ``--auth negotiate`` uses Kerberos whenever it can be tried, and reports its failures; only
+    when Kerberos cannot even start (an address, a ``DOMAIN\\user`` name, no Kerberos library)
+    does it let pypsrp fall back to NTLM, as Windows would.
+    """
+    if settings.auth == "negotiate":
+        why_not = kerberos.kerberos_possible(settings)
+        if why_not:
+            log.info("%s: negotiate falls back to NTLM: %s", settings.server, why_not)
+            return settings.username, settings.password
+    elif settings.auth != "kerberos":
+        return settings.username, settings.password
+    prepared = kerberos.prepare(settings)
+    return prepared.username, prepared.password
+
+
+class UnsealedAnswer(Exception):
+    """The server answered a sealed request over plain HTTP in clear text."""
+
+
+def _refuse_unsealed_answers(wsman: Any) -> None:
+    """Reject any answer body that is not sealed, on a connection whose requests are sealed.
+
+    NOTE: pypsrp 0.9 accepts a clear-text answer to an encrypted request, so anyone on the path
+    of a plain-HTTP connection could forge the server's answer.  The hook sees every answer the
+    session receives after authentication (the authentication exchange itself carries no body).
+    """
+    session = getattr(getattr(wsman, "transport", None), "session", None)
+    if session is None:
+        return
+
+    def check(response: Any, *args: Any, **kwargs: Any) -> Any:
+        content_type = response.headers.get("Content-Type", "").lower()
+        sealed = content_type.startswith(("multipart/encrypted", "multipart/x-multi-encrypted"))
+        if response.status_code < 400 and response.content and not sealed:
+            raise UnsealedAnswer(response.status_code)
+        return response
+
+    session.hooks["response"].append(check)
 
 
 def _resolve_environment_once(wsman: Any) -> None:
@@ -250,6 +323,27 @@ def _translate(exc: BaseException, settings: ConnectionSettings) -> RemoteError:
         if settings.auth == "kerberos"
         else "check --username and CKLAUTO_PASSWORD"
     )
+    if isinstance(exc, UnsealedAnswer):
+        return err(
+            "protocol",
+            f"the server answered in clear text over plain HTTP after {settings.auth} authentication at {url}; "
+            "the answer was refused, as anyone on the network path could have forged it",
+            "check for a proxy or load balancer that strips WinRM message encryption, or connect with --ssl",
+        )
+    used_kerberos = settings.auth == "kerberos" or (
+        settings.auth == "negotiate" and kerberos.kerberos_possible(settings) is None
+    )
+    if used_kerberos:
+        translated = kerberos.translate(exc, settings)
+        if translated is not None:
+            return translated
+    if isinstance(exc, px.AuthenticationError) and used_kerberos:
+        return err(
+            "auth",
+            f"the server refused the Kerberos ticket for {kerberos.spn_text(settings)}: {url} answered 401",
+            "the SPN may be registered to another account than the one the server runs as, which "
+            f"setspn -Q {kerberos.spn_text(settings)} shows, or the server's keytab is out of date",
+        )
     if isinstance(exc, px.AuthenticationError):
         return err("auth", f"authentication failed ({settings.auth}) at {url}", creds_hint)
     if isinstance(exc, SpnegoError):

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from cklauto import checks as registry
 from cklauto.checks import ex13_mb_000120
-from cklauto.checks.api import Check, Query, Read, RuleIds, SettingType, SiteSetting
+from cklauto.checks.api import Check, Endpoint, Query, Read, RuleIds, SettingType, SiteSetting
 from cklauto.cli import main
 from cklauto.errors import ConfigError
 from cklauto.site import load_site_file, validate_settings
@@ -179,7 +179,12 @@ def test_run_names_an_unknown_site_key_and_exits_2(tmp_path: Path):
 def test_collect_script_runs_each_query_once_and_only_get_cmdlets(tmp_path: Path):
     script = invoke("collect-script").output
     assert "Invoke-CklautoQuery 'Get-SendConnector' @{}" in script
-    assert script.count("Invoke-CklautoQuery 'Get-") == len({r.query for c in registry.all_checks() for r in c.reads})
+    exchange = {r.query for c in registry.all_checks() for r in c.reads if r.query.endpoint is Endpoint.EXCHANGE}
+    assert script.count("Invoke-CklautoQuery 'Get-") == len(exchange)
+    assert "'host'" not in script  # the Windows host's queries only with --host-checks
+    every = invoke("collect-script", "--host-checks").output
+    assert every.count("Invoke-CklautoQuery 'Get-") == len({r.query for c in registry.all_checks() for r in c.reads})
+    assert "    Invoke-CklautoQuery 'Get-ExecutionPolicy' @{List = $true} 'host'" in every
     for line in script.splitlines():
         if line.strip().startswith("Invoke-CklautoQuery '"):
             assert line.strip().startswith("Invoke-CklautoQuery 'Get-")

@@ -57,11 +57,11 @@ def test_demo_works_from_any_folder(tmp_path: Path) -> None:
         "ex05.contoso.mil_V1R6-style.ckl",
         "ex06.contoso.mil_multi-STIG.ckl",
     ]
-    assert "Totals (6 checklists): 239 NotAFinding, 20 Not_Applicable, 51 Open, 2 skipped" in done.stdout
+    assert "Totals (6 checklists): 259 NotAFinding, 20 Not_Applicable, 85 Not_Reviewed, 56 Open" in done.stdout
     inventory = (demo / "inventory.csv").read_text(encoding="utf-8").splitlines()
     hosts = json.loads((demo / "hosts.json").read_text(encoding="utf-8"))
-    assert inventory[0] == "host,server,port" and len(inventory) == 7
-    assert [f"{h['name']},127.0.0.1,{h['port']}" for h in hosts["hosts"]] == inventory[1:]
+    assert inventory[0] == "host,server,port,host_port" and len(inventory) == 7
+    assert [f"{h['name']},127.0.0.1,{h['port']},{h['port']}" for h in hosts["hosts"]] == inventory[1:]
     assert (demo / "hosts.json").stat().st_mode & 0o077 == 0  # it holds the demo's password
     assert hosts["users"]["CONTOSO\\svc-stig"] not in done.stdout + done.stderr
 
@@ -93,7 +93,7 @@ def test_demo_keep_serves_until_ctrl_c_and_prints_a_command_that_works(tmp_path:
             timeout=180,
         )
         assert again.returncode == 0, again.stdout + again.stderr
-        assert "Totals (6 checklists): 239 NotAFinding, 20 Not_Applicable, 51 Open, 2 skipped" in again.stdout
+        assert "Totals (6 checklists): 259 NotAFinding, 20 Not_Applicable, 85 Not_Reviewed, 56 Open" in again.stdout
         proc.send_signal(signal.SIGINT)
         out, _ = proc.communicate(timeout=30)
     finally:
@@ -147,7 +147,7 @@ def test_emulate_prints_an_inventory_and_cleans_up_on_sigterm(tmp_path: Path) ->
 
 def test_emulate_help_explains_every_key_of_the_hosts_file() -> None:
     text = " ".join(CliRunner().invoke(main, ["emulate", "--help"]).output.split())
-    for key in ("tls", "auth", "users", "bind", "hosts"):
+    for key in ("tls", "auth", "users", "keytab", "bind", "hosts"):
         assert f'"{key}"' in text
     for field in dataclasses.fields(HostBehavior):
         assert f'"{field.name}"' in text, field.name

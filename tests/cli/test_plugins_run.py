@@ -173,9 +173,12 @@ def test_every_rule_is_decided_from_one_pool_and_written_in_one_save(site, monke
     import cklauto.formats.atomic as atomic
 
     real = atomic.write_atomically
-    monkeypatch.setattr(
-        atomic, "write_atomically", lambda target, data, **kw: (saves.append(target), real(target, data, **kw))
-    )
+
+    def counting(target, data, **kwargs):
+        saves.append(target)
+        return real(target, data, **kwargs)
+
+    monkeypatch.setattr(atomic, "write_atomically", counting)
     result = run(checklist, emu, inventory)
     rows = rows_by_rule(result)
     assert rows["EX13-MB-000110"].outcome == "written" and rows["EX13-MB-000110"].status == "NotAFinding"

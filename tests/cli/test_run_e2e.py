@@ -400,7 +400,7 @@ def test_multi_stig_checklist_changes_only_inside_the_exchange_stig(site: Site) 
     assert all(r.review.status is Status.NOT_REVIEWED for r in open_checklist(target).rules(dotnet))
 
 
-def test_output_dir_never_lets_two_inputs_write_one_copy(site: Site) -> None:
+def test_output_dir_keeps_the_folders_of_two_inputs_with_one_name(site: Site) -> None:
     other = site.tmp / "elsewhere"
     other.mkdir()
     twin = other / site.checklist("ex01").name
@@ -408,10 +408,13 @@ def test_output_dir_never_lets_two_inputs_write_one_copy(site: Site) -> None:
     out = site.tmp / "out"
     result = site.invoke(*site.base_args(str(site.checklist("ex01")), str(twin), "--output-dir", str(out), "--json"))
     rows = json.loads(result.output)["checklists"]
-    assert [r["outcome"] for r in rows] == ["written", "error"]
-    assert "would overwrite" in rows[1]["error"]
-    assert result.exit_code == 1
-    assert [p.name for p in out.iterdir()] == [twin.name]
+    assert [r["outcome"] for r in rows] == ["written", "written"]
+    assert result.exit_code == 0
+    # Laid out relative to the folder both share (site.tmp), as the summary shows them.
+    assert sorted(str(p.relative_to(out)) for p in out.rglob("*.ckl")) == [
+        f"checklists/{twin.name}",
+        f"elsewhere/{twin.name}",
+    ]
 
 
 def test_verbose_logs_one_line_per_host_and_step_without_secrets(site: Site) -> None:
@@ -627,7 +630,7 @@ def test_an_inventory_with_a_sites_own_columns_works_and_warns_once(site: Site) 
     assert result.exit_code == 0, result.output
     assert result.stderr == (
         f"Warning: {inventory}: column(s) owner, notes ignored "
-        "(cklauto reads host, server, port, domain, evidence, exchange_server)\n"
+        "(cklauto reads host, server, port, domain, evidence, exchange_server, host_port)\n"
     )
     assert review(site.checklist("ex01")).status is Status.NOT_A_FINDING
     quiet = site.invoke(*args, "-q")

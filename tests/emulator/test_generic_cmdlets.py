@@ -90,27 +90,25 @@ def test_values_travel_as_exchange_sends_them():
         emu.stop()
 
 
-def test_recipient_cmdlets_stop_at_1000_with_a_warning_unless_resultsize_unlimited():
+def test_recipient_cmdlets_stop_at_1000_with_a_warning_unless_resultsize_unlimited(monkeypatch):
     from cklauto.emulator import catalog
 
     spec = catalog.Cmdlet(
         "Get-Mailbox", tuple(MBX), scope="organization", parameters=("Identity", "ResultSize"), recipient=True
     )
-    catalog.cmdlets()["get-mailbox"] = spec
+    # catalog.cmdlets() is cached for the whole session: the catalogue's own Get-Mailbox must come back afterwards.
+    monkeypatch.setitem(catalog.cmdlets(), "get-mailbox", spec)
+    mailboxes = [{"Name": f"user{i:04d}", "Identity": f"user{i:04d}"} for i in range(1005)]
+    emu = serve(objects={"Get-Mailbox": mailboxes})
     try:
-        mailboxes = [{"Name": f"user{i:04d}", "Identity": f"user{i:04d}"} for i in range(1005)]
-        emu = serve(objects={"Get-Mailbox": mailboxes})
-        try:
-            first_page = ResolvedQuery("Get-Mailbox", scope=Scope.ORGANIZATION)
-            everything = ResolvedQuery("Get-Mailbox", (("ResultSize", "Unlimited"),), Scope.ORGANIZATION)
-            answers = ask(emu, first_page, everything)
-            # Exchange's "only the first 1000 items" warning means the answer is partial: never judged.
-            assert isinstance(answers[first_page], CklautoError) and "incomplete" in str(answers[first_page])
-            assert len(answers[everything].records) == 1005
-        finally:
-            emu.stop()
+        first_page = ResolvedQuery("Get-Mailbox", scope=Scope.ORGANIZATION)
+        everything = ResolvedQuery("Get-Mailbox", (("ResultSize", "Unlimited"),), Scope.ORGANIZATION)
+        answers = ask(emu, first_page, everything)
+        # Exchange's "only the first 1000 items" warning means the answer is partial: never judged.
+        assert isinstance(answers[first_page], CklautoError) and "incomplete" in str(answers[first_page])
+        assert len(answers[everything].records) == 1005
     finally:
-        catalog.cmdlets().pop("get-mailbox", None)
+        emu.stop()
 
 
 def test_a_fault_can_hit_one_cmdlet_only_and_rbac_can_hide_one():

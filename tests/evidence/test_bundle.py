@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import shutil
 from pathlib import Path
@@ -10,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from cklauto.bundle import load_evidence_set
-from cklauto.checks.api import ResolvedQuery
+from cklauto.checks.api import Endpoint, ResolvedQuery
 from cklauto.cli import main
 from cklauto.errors import CklautoError, EvidenceError
 from cklauto.formats import open_checklist
@@ -186,3 +187,44 @@ def test_run_from_a_bundle_writes_the_rule_and_names_the_evidence(tmp_path):
     assert review.status is Status.OPEN
     assert "Source: evidence bundle ex01-evidence.json (SHA-256 " in review.finding_details
     assert "on EX01, by CONTOSO\\admin)" in review.finding_details
+
+
+# --- host queries (collect-script -HostChecks, issue 10) --------------------------------------------------------
+
+HOST_START = ResolvedQuery(
+    "Get-ItemProperty",
+    (("Path", "HKLM:\\SYSTEM\\CurrentControlSet\\Services\\MSExchangeIMAP4BE"), ("Name", "Start")),
+    endpoint=Endpoint.HOST,
+)
+CUSTOM_TYPES = ["System.Management.Automation.PSCustomObject", "System.Object"]
+
+
+def _start_entry(**extra) -> dict:
+    value = {"types": CUSTOM_TYPES, "properties": {"Start": 4, "PSChildName": "MSExchangeIMAP4BE"}}
+    return query(
+        "Get-ItemProperty",
+        [value],
+        {"Path": "HKLM:\\SYSTEM\\CurrentControlSet\\Services\\MSExchangeIMAP4BE", "Name": "Start"},
+        **extra,
+    )
+
+
+def test_a_host_answer_is_found_only_for_the_host_query(tmp_path):
+    evidence = load_evidence_set(write(tmp_path, bundle(_start_entry(endpoint="host"))))
+    answer = evidence.answer_for(HOST_START)
+    assert answer is not None and not isinstance(answer, CklautoError)
+    assert answer.records[0]["Start"] == 4
+    # The same cmdlet and parameters asked on Exchange's endpoint are another question.
+    assert evidence.answer_for(dataclasses.replace(HOST_START, endpoint=Endpoint.EXCHANGE)) is None
+
+
+def test_a_host_type_in_an_entry_that_does_not_say_host_is_refused(tmp_path):
+    evidence = load_evidence_set(write(tmp_path, bundle(_start_entry())))
+    answer = evidence.answer_for(dataclasses.replace(HOST_START, endpoint=Endpoint.EXCHANGE))
+    assert isinstance(answer, EvidenceError)
+    assert "not an Exchange object" in answer.one_line()
+
+
+def test_an_unknown_endpoint_is_refused(tmp_path):
+    with pytest.raises(EvidenceError, match="endpoint must be exchange or host"):
+        load_evidence_set(write(tmp_path, bundle(_start_entry(endpoint="ssh"))))

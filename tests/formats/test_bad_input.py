@@ -53,6 +53,15 @@ CASES = {
         "DTD",
     ),
     "bad status": (MINIMAL_CKL.replace(b"Not_Reviewed", b"No_Data"), "does not accept"),
+    "json integer beyond the int-string limit": (
+        b'{"title":"t","size":' + b"7" * 5000 + b',"stigs":[{"rules":[]}],"target_data":{}}',
+        "more than 4,300 digits",
+    ),
+    "json nested too deeply": (b'{"title":' + b"[" * 200_000 + b"]" * 200_000 + b"}", "nested too deeply"),
+    "xml nested too deeply": (
+        MINIMAL_CKL.replace(b"<HOST_NAME>h</HOST_NAME>", b"<X>" * 1000 + b"</X>" * 1000),
+        "not well-formed",
+    ),
 }
 
 

@@ -204,12 +204,18 @@ def test_slow_server_within_the_deadline_succeeds(emulator: EmulatedExchange) ->
 
 
 def test_url_and_default_ports() -> None:
-    assert ConnectionSettings("ex01.contoso.mil").url() == "https://ex01.contoso.mil:443/PowerShell"
-    assert ConnectionSettings("ex01", ssl=False).url() == "http://ex01:80/PowerShell"
-    assert ConnectionSettings("ex01", endpoint="winrm").url() == "https://ex01:5986/wsman"
-    assert ConnectionSettings("ex01", endpoint="winrm", ssl=False).url() == "http://ex01:5985/wsman"
-    assert ConnectionSettings("ex01", port=8443, path="/custom/").url() == "https://ex01:8443/custom"
-    assert ConnectionSettings("::1", port=5).url() == "https://[::1]:5/PowerShell"
+    # Microsoft's documented connection: http://<FQDN>/PowerShell/, Kerberos, messages encrypted.
+    assert ConnectionSettings("ex01.contoso.mil").url() == "http://ex01.contoso.mil:80/PowerShell"
+    assert ConnectionSettings("ex01.contoso.mil", ssl=True).url() == "https://ex01.contoso.mil:443/PowerShell"
+    for auth in ("kerberos", "negotiate", "ntlm", "credssp"):
+        assert ConnectionSettings("ex01", auth=auth).ssl is False, auth
+    # Authentication that cannot encrypt messages defaults to HTTPS.
+    assert ConnectionSettings("ex01", auth="basic").url() == "https://ex01:443/PowerShell"
+    assert ConnectionSettings("ex01", auth="certificate").ssl is True
+    assert ConnectionSettings("ex01", endpoint="winrm", ssl=True).url() == "https://ex01:5986/wsman"
+    assert ConnectionSettings("ex01", endpoint="winrm").url() == "http://ex01:5985/wsman"
+    assert ConnectionSettings("ex01", port=8443, path="/custom/", ssl=True).url() == "https://ex01:8443/custom"
+    assert ConnectionSettings("::1", port=5, ssl=True).url() == "https://[::1]:5/PowerShell"
     assert "p4ss" not in ConnectionSettings("ex01", username="u", password="p4ss").url()
 
 

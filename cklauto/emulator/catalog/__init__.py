@@ -9,6 +9,14 @@ Objects are plain dicts of property name -> value, written as remote PowerShell 
 sizes such as ``"10 MB (10,485,760 bytes)"``, time spans such as ``"00:10:00"`` and identities are strings),
 ``bool`` ``<B>``, ``int`` ``<I32>`` (``<I64>`` when large), ``None`` ``<Nil>``, ``list`` a MultiValuedProperty
 (``<Obj>`` with ``<LST>``, empty or not), and a dict ``{"$types": [...], "$tostring": "...", ...}`` a nested object.
+
+Host cmdlets (``host=True``: Get-ItemProperty, Get-ExecutionPolicy, Get-Service, Get-Partition, Get-Acl,
+Get-ScheduledTask) are plain Windows cmdlets of the host's own WinRM endpoint (``/wsman``, Microsoft.PowerShell): they
+are visible there without the Exchange snap-in and never on Exchange's NoLanguage ``/PowerShell``.  Their ``select``
+turns the given parameters and the host's table into the objects the real cmdlet writes, or raises
+:class:`HostError` for the error record it writes.  A dict ``{"$types": [...], "$items": [...]}`` is a typed .NET
+array (``System.String[]``), and ``"$notes": True`` on an object sends its properties as note properties (``<MS>``),
+as a PSCustomObject carries them.
 """
 
 from __future__ import annotations
@@ -53,6 +61,32 @@ class Cmdlet:
     not_found_is_error: bool = True
     #: Filters ``-Filter`` understands: a function (filter text, object) -> bool, or None when unsupported.
     filter: Callable[[str, dict[str, Any]], bool] | None = None
+    #: A plain Windows cmdlet of the host's own endpoint (see the module docstring).
+    host: bool = False
+    #: For host cmdlets: (named parameters, lower-cased; the host's objects) -> the objects written.
+    select: Callable[[dict[str, Any], list[dict[str, Any]]], list[dict[str, Any]]] | None = None
+
+
+class HostError(Exception):
+    """The error record a host cmdlet writes (non-terminating, as Windows PowerShell writes these)."""
+
+    def __init__(
+        self,
+        message: str,
+        fq_error: str,
+        category: str,
+        exception_type: str,
+        target: str = "",
+        partial: list[dict[str, Any]] | None = None,
+    ) -> None:
+        super().__init__(message)
+        #: What the cmdlet wrote before the error (a wildcard read goes on past a key it cannot read).
+        self.partial = list(partial or [])
+        self.message = message
+        self.fq_error = fq_error
+        self.category = category  #: an ErrorCategory name: ObjectNotFound, InvalidArgument, PermissionDenied...
+        self.exception_type = exception_type
+        self.target = target
 
 
 @cache
@@ -66,7 +100,15 @@ def cmdlets() -> dict[str, Cmdlet]:
 
 
 def sample_objects(server: str, *, compliant: bool = True) -> dict[str, list[dict[str, Any]]]:
-    """Realistic objects for every cmdlet, for a server named ``server`` (its organisation's objects included)."""
+    """Realistic objects for every cmdlet, for a server named ``server`` (its organisation's objects included).
+
+    Built once per server: callers must copy an object before changing it (the engine does).
+    """
+    return _samples(server, compliant)
+
+
+@cache
+def _samples(server: str, compliant: bool) -> dict[str, list[dict[str, Any]]]:
     objects: dict[str, list[dict[str, Any]]] = {}
     for module in _families():
         sampler = getattr(module, "sample_objects", None)

@@ -113,7 +113,14 @@ def compliant_settings() -> dict[str, Any]:
 
 def sample_objects(server: str, *, compliant: bool = True) -> dict[str, list[dict[str, Any]]]:
     short = server.split(".", 1)[0].upper()
-    databases = [mailbox_database(f"{short}-DB01", [short], **compliant_settings())]
+    # The compliant server keeps its database on a partition of its own and its logs on another (the host catalogue's
+    # E: and F:, host_partition.py); the non-compliant one leaves them in Setup's default folder on C:.
+    placed = (
+        {"EdbFilePath": f"E:\\Databases\\{short}-DB01\\{short}-DB01.edb", "LogFolderPath": f"F:\\Logs\\{short}-DB01"}
+        if compliant
+        else {}
+    )
+    databases = [mailbox_database(f"{short}-DB01", [short], **compliant_settings(), **placed)]
     if not compliant:
         # The database setup creates, left at its defaults (RetainDeletedItemsUntilBackup False, a 2355 MB
         # ProhibitSendReceiveQuota), and one hand-tuned for an archive with several more findings.
