@@ -7,17 +7,21 @@ them, so ``cklauto --help`` and ``cklauto show`` start fast.
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import functools
 import logging
 import os
+import shutil
 import signal
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
+from click.core import ParameterSource
 
 from cklauto import __version__
 from cklauto.display import json_text, visible
@@ -30,12 +34,20 @@ if TYPE_CHECKING:  # the runner imports the remoting layer; --help must not
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+#: Ctrl-C or SIGTERM (also cklauto.runner.EXIT_INTERRUPTED).
+EXIT_INTERRUPTED = 130
+#: Exit code of a run in which no checklist held the Exchange STIG (or a selected rule): a CI job pointed at the
+#: wrong folder must not pass.
+EXIT_NOTHING_CHECKED = 4
+EXCHANGE_STIG_NAME = "Exchange 2013 Mailbox STIG"
+
 EXIT_CODES_HELP = """\b
 Exit codes:
   0    every checklist holding the rule was evaluated and written
   1    at least one checklist could not be read, evaluated or written
   2    bad usage (unknown option, missing --domain, ...)
   3    --fail-on-open was given and at least one result is Open
+  4    nothing was checked: no checklist holds the Exchange STIG (or a selected rule)
   130  interrupted (Ctrl-C / SIGTERM); finished writes stand"""
 
 
@@ -53,10 +65,201 @@ def _expected_errors(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "auto_envvar_prefix": "CKLAUTO"})
-@click.version_option(__version__, "--version", prog_name="cklauto")
-@click.option("-v", "--verbose", count=True, help="Per-host detail on stderr (-vv for debug).")
-def main(verbose: int) -> None:
+# ------------------------------------------------------------------------------ output level
+@dataclasses.dataclass
+class _Output:
+    """How much this invocation prints: ``-v`` and ``-q`` count wherever they are given."""
+
+    verbose: int = 0
+    quiet: bool = False
+
+
+def _output(ctx: click.Context | None = None) -> _Output:
+    root = (ctx or click.get_current_context()).find_root()
+    state = root.meta.get("cklauto.output")
+    if state is None:
+        state = root.meta["cklauto.output"] = _Output()
+    return state
+
+
+def _count_verbose(ctx: click.Context, _param: click.Parameter, value: int) -> None:
+    state = _output(ctx)
+    state.verbose += value or 0
+    _configure_logging(state.verbose)
+
+
+def _set_quiet(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    if value:
+        _output(ctx).quiet = True
+
+
+_VERBOSE_HELP = "Per-host steps on stderr (-vv for debug). Before or after the command name."
+
+
+def _verbose_option(func: F) -> F:
+    return click.option("-v", "--verbose", count=True, expose_value=False, callback=_count_verbose, help=_VERBOSE_HELP)(
+        func
+    )
+
+
+def _quiet_option(func: F) -> F:
+    return click.option(
+        "-q",
+        "--quiet",
+        is_flag=True,
+        expose_value=False,
+        callback=_set_quiet,
+        help="No progress bar and no table; errors (naming checklist and host) and the exit code only.",
+    )(func)
+
+
+def _configure_logging(verbose: int) -> None:
+    # Never at any verbosity: these libraries log authentication tokens in their debug output, and a
+    # Kerberos AP-REQ is a credential for as long as it is valid.
+    for secretive in ("spnego", "requests_credssp", "pypsrp.negotiate"):
+        logging.getLogger(secretive).setLevel(logging.WARNING)
+    if verbose == 0:
+        _guard_log_output()
+        return
+    # force: each invocation logs to the stderr of that invocation (tests run many in one process).
+    # -v is one line per host and step; -vv adds the module that logged and the libraries' own debug output.
+    level, fmt = (logging.INFO, "cklauto: %(message)s") if verbose == 1 else (logging.DEBUG, _DEBUG_FORMAT)
+    logging.basicConfig(level=level, format=fmt, stream=sys.stderr, force=True)
+    _guard_log_output()
+    for noisy in ("urllib3", "pypsrp", "psrpcore"):
+        # Library chatter (urllib3 connection pools) is noise below -vv.
+        logging.getLogger(noisy).setLevel(logging.WARNING if verbose < 2 else logging.NOTSET)
+
+
+_DEBUG_FORMAT = "cklauto: %(name)s: %(message)s"
+
+
+# ------------------------------------------------------------------- environment variable errors
+class _Group(click.Group):
+    """The command group; a bad value from an environment variable is reported under that variable's name."""
+
+    def make_context(
+        self, info_name: str | None, args: list[str], parent: click.Context | None = None, **extra: Any
+    ) -> click.Context:
+        with _name_the_variable():
+            return super().make_context(info_name, args, parent, **extra)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        with _name_the_variable():
+            return super().invoke(ctx)
+
+
+@contextlib.contextmanager
+def _name_the_variable() -> Iterator[None]:
+    try:
+        yield
+    except click.BadParameter as exc:
+        ctx, param = exc.ctx, exc.param
+        if ctx is None or param is None or param.name is None:
+            raise
+        if ctx.get_parameter_source(param.name) is not ParameterSource.ENVIRONMENT:
+            raise
+        name = _variable_of(param, ctx)
+        if name is None:
+            raise
+        raw = os.environ.get(name, "")
+        option = max(getattr(param, "opts", []) or [param.name], key=len)
+        raise click.UsageError(
+            f"{name}={visible(raw)}: {_why_not(param, raw, exc)} (the environment variable for {option})", ctx
+        ) from None
+
+
+def _variable_of(param: click.Parameter, ctx: click.Context) -> str | None:
+    """The environment variable that gave ``param`` its value."""
+    names = [param.envvar] if isinstance(param.envvar, str) else list(param.envvar or [])
+    if isinstance(param, click.Option) and param.allow_from_autoenv and ctx.auto_envvar_prefix and param.name:
+        names.append(f"{ctx.auto_envvar_prefix}_{param.name.upper()}")
+    return next((name for name in names if os.environ.get(name)), None)
+
+
+def _why_not(param: click.Parameter, raw: str, exc: click.BadParameter) -> str:
+    kind = param.type
+    if isinstance(kind, (click.types.IntParamType, click.types.FloatParamType)):
+        try:
+            float(raw.strip())
+        except ValueError:
+            return "not a number"
+        if isinstance(kind, click.types.IntParamType) and not raw.strip().lstrip("+-").isdigit():
+            return "not a whole number"
+    if isinstance(kind, click.types.BoolParamType):
+        return "not yes or no (use 1 or 0, true or false)"
+    return visible(exc.message.rstrip("."))
+
+
+# -------------------------------------------------------------------------------- config file
+def _load_config(ctx: click.Context, param: click.Parameter, value: Path | None) -> None:
+    """Read the config file and make its values the defaults of this command (and, for the group, of every
+    command): click takes a default_map value only when neither the command line nor the environment gave one."""
+    from cklauto.config import find_config, load_config
+
+    source = ctx.get_parameter_source(param.name or "")
+    if ctx.parent is not None and source is not ParameterSource.COMMANDLINE:
+        return  # the group already chose the file (environment variable or the user's config folder)
+    if isinstance(ctx.find_root().obj, dict) and ctx.find_root().obj.get("no_config"):
+        return  # cklauto demo: its own run must not depend on the user's file
+    path, origin = find_config(value, from_environment=source is ParameterSource.ENVIRONMENT)
+    try:
+        config = load_config(path, origin, _checked_config_value)
+    except CklautoError as exc:
+        raise click.ClickException(visible(scrub(exc.one_line()))) from None
+    ctx.meta["cklauto.config"] = config
+    defaults = config.default_map()
+    ctx.default_map = defaults if ctx.parent is None else defaults.get(ctx.info_name or "", {})
+
+
+def _checked_config_value(key: Any, value: Any) -> Any:
+    """``value`` checked as the option ``key`` sets would check it; ValueError with the reason."""
+    command = main.commands[key.targets[0][0]]
+    param = next(p for p in command.params if p.name == key.targets[0][1])
+    flag = isinstance(param, click.Option) and param.is_flag
+    if flag or isinstance(value, bool):
+        if not (flag and isinstance(value, bool)):
+            raise ValueError("must be true or false" if flag else f"{value!r} is not a {param.type.name}")
+        return value
+    items = value if isinstance(value, list) else [value]
+    if isinstance(value, list) and not param.multiple:
+        raise ValueError("must be one value, not a list")
+    ctx = click.Context(command, info_name=command.name)
+    numeric = isinstance(param.type, (click.types.IntParamType, click.types.FloatParamType))
+    for item in items:
+        if numeric and not isinstance(item, (int, float)):
+            raise ValueError(f"must be a number, not {item!r}")
+        if isinstance(param.type, click.types.IntParamType) and isinstance(item, float) and not item.is_integer():
+            raise ValueError(f"must be a whole number, not {item!r}")
+        if not numeric and not isinstance(item, str):
+            raise ValueError(f"must be a string, not {item!r}")
+        try:
+            param.type.convert(item, param, ctx)
+        except click.BadParameter as exc:
+            raise ValueError(exc.message.rstrip(".")) from None
+    return list(items) if param.multiple else value
+
+
+def _config_option(func: F) -> F:
+    return click.option(
+        "--config",
+        "config_file",
+        type=click.Path(dir_okay=False, path_type=Path),
+        envvar="CKLAUTO_CONFIG",
+        is_eager=True,
+        expose_value=False,
+        callback=_load_config,
+        help="Config file of defaults (TOML; default: config.toml in the user's config folder). See cklauto config "
+        "show.",
+    )(func)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"], "auto_envvar_prefix": "CKLAUTO"})
+@click.version_option(__version__, "--version", "-V", prog_name="cklauto")
+@_verbose_option
+@_quiet_option
+@_config_option
+def main() -> None:
     """Fill the automated rules of the Exchange 2013 Mailbox STIG in existing STIG Viewer
     checklists from live checks of the Exchange server, or from evidence saved on it.
 
@@ -73,24 +276,10 @@ def main(verbose: int) -> None:
 
     Options can also come from environment variables: CKLAUTO_DOMAIN, CKLAUTO_USERNAME,
     CKLAUTO_INVENTORY, CKLAUTO_CA_BUNDLE, CKLAUTO_SITE, CKLAUTO_ALLOW_SERVER, and CKLAUTO_<COMMAND>_<OPTION> for
-    the rest
-    (e.g. CKLAUTO_RUN_JOBS=16). The password comes only from CKLAUTO_PASSWORD or a prompt.
+    the rest (e.g. CKLAUTO_RUN_JOBS=16), and from a config file (cklauto config show). The command line wins over
+    the environment, the environment over the config file. The password comes only from CKLAUTO_PASSWORD or a
+    prompt.
     """
-    # Never at any verbosity: these libraries log authentication tokens in their debug output, and a
-    # Kerberos AP-REQ is a credential for as long as it is valid.
-    for secretive in ("spnego", "requests_credssp", "pypsrp.negotiate"):
-        logging.getLogger(secretive).setLevel(logging.WARNING)
-    if verbose == 0:
-        _guard_log_output()
-        return
-    # force: each invocation logs to the stderr of that invocation (tests run many in one process).
-    level = logging.INFO if verbose == 1 else logging.DEBUG
-    logging.basicConfig(level=level, format="cklauto: %(name)s: %(message)s", stream=sys.stderr, force=True)
-    _guard_log_output()
-    if verbose < 2:
-        # Library chatter (urllib3 connection pools, spnego) is noise below -vv.
-        for noisy in ("urllib3", "pypsrp", "psrpcore"):
-            logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
 def _guard_log_output() -> None:
@@ -104,6 +293,7 @@ def _guard_log_output() -> None:
 
 # --------------------------------------------------------------------------------------- show
 @main.command()
+@_verbose_option
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (one object per checklist) instead of text.")
 @click.option(
@@ -133,6 +323,8 @@ def show(paths: tuple[Path, ...], as_json: bool, details_for: str | None) -> Non
 
 # ------------------------------------------------------------------------------------- checks
 @main.command()
+@_verbose_option
+@_config_option
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 @click.option(
     "--site",
@@ -172,6 +364,7 @@ def checks(as_json: bool, site_file: Path | None, domains: tuple[str, ...]) -> N
 
 # ------------------------------------------------------------------------------ collect-script
 @main.command("collect-script")
+@_verbose_option
 @click.option("--rule", "rules", multiple=True, metavar="ID", help="Only the queries of these rules. Repeatable.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the script here.")
 @click.option(
@@ -210,6 +403,7 @@ def collect_script_command(rules: tuple[str, ...], output: Path | None, host_che
 
 # ---------------------------------------------------------------------------------------- new
 @main.command()
+@_verbose_option
 @click.option(
     "--xccdf",
     "xccdf_paths",
@@ -417,7 +611,11 @@ def _connection_settings(server: str, options: dict[str, Any], *, needs_credenti
     if needs_password:
         if not sys.stdin.isatty():
             raise click.UsageError("no password: set CKLAUTO_PASSWORD (stdin is not a terminal to prompt on)")
-        password = click.prompt(f"Password for {username}", hide_input=True, err=True)
+        try:
+            password = click.prompt(f"Password for {username}", hide_input=True, err=True)
+        except click.Abort:  # Ctrl-C (or end of input) at the prompt
+            click.echo("Interrupted at the password prompt; nothing was checked.", err=True)
+            sys.exit(EXIT_INTERRUPTED)
     redact.register(password, username)  # masked in every error, report and log line from here on
     key_pem = _read_pem(options["cert_key_pem"], "--cert-key-pem")
     redact.register(key_pem)
@@ -471,7 +669,17 @@ def _host_and_evidence_options(func: F) -> F:
 
 # ---------------------------------------------------------------------------------------- run
 @main.command(epilog=EXIT_CODES_HELP)
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@_verbose_option
+@_config_option
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--rerun-failed",
+    "rerun_report",
+    metavar="REPORT",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Instead of PATHS: the checklists that failed in an earlier --report FILE.json or FILE.csv, and only "
+    "the rules that failed.",
+)
 @click.option(
     "--rule",
     "rules",
@@ -557,10 +765,11 @@ def _host_and_evidence_options(func: F) -> F:
 @_host_and_evidence_options
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON on stdout instead of a table.")
 @click.option("--fail-on-open", is_flag=True, help="Exit 3 when any result is Open (for CI pipelines).")
-@click.option("-q", "--quiet", is_flag=True, help="No progress bar and no table; errors and the exit code only.")
+@_quiet_option
 @_expected_errors
 def run(
     paths: tuple[Path, ...],
+    rerun_report: Path | None,
     rules: tuple[str, ...],
     site_file: Path | None,
     domains: tuple[str, ...],
@@ -579,7 +788,6 @@ def run(
     report: Path | None,
     as_json: bool,
     fail_on_open: bool,
-    quiet: bool,
     host_checks: bool,
     collect_evidence: bool,
     host_port: int | None,
@@ -600,6 +808,7 @@ def run(
       cklauto run checklists/ --site site.toml --inventory hosts.csv --report review.csv
       cklauto run ex01.cklb --rule EX13-MB-000120 --domain contoso.mil --evidence ex01-evidence.json
       cklauto run checklists/ --site site.toml --dry-run
+      cklauto run --rerun-failed review.csv --site site.toml --inventory hosts.csv
       cklauto run ex01.ckl --site site.toml --dry-run --diff     # the texts that would be written
       cklauto run checklists/ --site site.toml --output-dir handover/ --report handover/report.html
     """
@@ -607,13 +816,35 @@ def run(
     from cklauto.checks import select_checks
     from cklauto.discover import expand_paths
     from cklauto.inventory import load_inventory
-    from cklauto.report import render_json, render_table, write_report
+    from cklauto.report import (
+        DEFAULT_WIDTH,
+        failure_lines,
+        nothing_checked,
+        render_json,
+        render_table,
+        write_report,
+    )
     from cklauto.site import load_site_file, validate_domain, validate_settings
 
+    quiet = _output().quiet
+    if bool(paths) == bool(rerun_report):
+        raise click.UsageError("give checklist files or folders (PATHS), or --rerun-failed REPORT" + (
+            ", not both" if paths else ""))  # fmt: skip
+    rerun = None
+    if rerun_report is not None:
+        from cklauto.rerun import load_failures
+
+        rerun = load_failures(rerun_report)
+        if not rerun.checklists:
+            click.echo(f"Nothing to rerun: {visible(str(rerun_report))} lists no failures.", err=True)
+            sys.exit(runner.EXIT_OK)
+        paths = rerun.checklists
     try:
-        checks = select_checks(rules)
+        checks = select_checks(rules or (rerun.rules if rerun and rerun.rules else ()))
     except CklautoError as exc:
-        raise click.BadParameter(exc.one_line(), param_hint="--rule") from None
+        raise click.BadParameter(
+            exc.one_line(), param_hint="--rerun-failed" if rerun and not rules else "--rule"
+        ) from None
     if not rules:
         checks = runner.runnable(checks, host_checks=host_checks, collect_evidence=collect_evidence)
     site = load_site_file(site_file, checks) if site_file else {}
@@ -628,6 +859,14 @@ def run(
             else {}
         )
     inv = load_inventory(inventory) if inventory else None
+    if inv is not None and inv.ignored_columns and not quiet:
+        from cklauto.inventory import KNOWN_COLUMNS
+
+        click.echo(
+            f"Warning: {visible(str(inventory))}: column(s) {visible(', '.join(inv.ignored_columns))} ignored "
+            f"(cklauto reads {', '.join(KNOWN_COLUMNS)})",
+            err=True,
+        )
     if rules:
         inventory_domains = inv is not None and all(e.domains for e in inv.entries)
         for check in checks:
@@ -674,7 +913,7 @@ def run(
         host_port=host_port,
         keep_texts=show_diff or bool(report and report.suffix.lower() in (".html", ".htm")),
     )
-    base_dirs = [p for p in paths if p.is_dir()]
+    base_dirs = [p for p in paths if p.is_dir()] if rerun is None else [rerun.base] if rerun.base else []
     result = _run_interruptibly(files, options, base_dirs, show_progress=not quiet and sys.stderr.isatty())
     for warning in result.warnings:
         click.echo(f"Warning: {visible(scrub(warning))}", err=True)
@@ -688,16 +927,29 @@ def run(
     if as_json:
         click.echo(render_json(result.rows, dry_run=dry_run, interrupted=result.interrupted), nl=False)
     elif not quiet:
-        click.echo(render_table(result.rows, dry_run=dry_run))
+        terminal = sys.stdout.isatty()
+        width = shutil.get_terminal_size((DEFAULT_WIDTH, 24)).columns if terminal else DEFAULT_WIDTH
+        click.echo(
+            render_table(result.rows, dry_run=dry_run, width=width, terminal=terminal, verbose=_output().verbose > 0)
+        )
         if dry_run:
             click.echo("Dry run: nothing was written.")
     else:
-        for row in result.rows:
-            if row.error:
-                click.echo(f"Error: {visible(scrub(row.error))}", err=True)
+        for line in failure_lines(result.rows):
+            click.echo(f"Error: {line}", err=True)
     if result.interrupted:
         click.echo("Interrupted: no new hosts were started; finished writes stand.", err=True)
-    sys.exit(result.exit_code(fail_on_open))
+    code = result.exit_code(fail_on_open)
+    if code == runner.EXIT_OK and nothing_checked(result.rows):
+        click.echo(
+            f"Error: nothing was checked: none of the {len(files)} checklist(s) found in "
+            f"{', '.join(visible(str(p)) for p in paths)} holds the {EXCHANGE_STIG_NAME}"
+            + (" with a selected rule" if rules else "")
+            + " (is this the right folder?)",
+            err=True,
+        )
+        code = EXIT_NOTHING_CHECKED
+    sys.exit(code)
 
 
 #: Left in every --output-dir: a later run may skip this folder's checklists as cklauto's own earlier copies.
@@ -778,21 +1030,122 @@ def _run_interruptibly(
             previous[sig] = signal.signal(sig, request_stop)
     try:
         if show_progress:
-            with click.progressbar(length=1, label="Checking hosts", file=sys.stderr) as bar:
+            with click.progressbar(length=1, label=_CHECKING, file=sys.stderr) as bar:
 
                 def progress(done: int, total: int) -> None:
                     bar.length = max(total, 1)
                     bar.update(done - bar.pos)
 
-                return runner.run(files, options, base_dirs=base_dirs, stop=stop, on_progress=progress)
+                def waiting(hosts: list[tuple[str, float]]) -> None:
+                    label = _waiting_label(hosts)
+                    if label != bar.label:
+                        bar.label = label
+                        bar.render_progress()
+
+                return runner.run(
+                    files, options, base_dirs=base_dirs, stop=stop, on_progress=progress, on_waiting=waiting
+                )
         return runner.run(files, options, base_dirs=base_dirs, stop=stop)
     finally:
         for signum, handler in previous.items():
             signal.signal(signum, handler)
 
 
+_CHECKING = "Checking hosts"
+#: After this many seconds without an answer, the progress bar names the hosts it is waiting for.
+_STALLED_AFTER = 3.0
+
+
+def _waiting_label(hosts: list[tuple[str, float]]) -> str:
+    """The progress bar's label: which hosts a stalled run is waiting for, slowest first, and for how long."""
+    slow = [(name, seconds) for name, seconds in hosts if seconds >= _STALLED_AFTER]
+    if not slow:
+        return _CHECKING
+    name, seconds = slow[0]
+    more = f" +{len(slow) - 1} more" if len(slow) > 1 else ""
+    return f"Waiting for {visible(name)} ({int(seconds)} s){more}"
+
+
+# ------------------------------------------------------------------------------------- config
+@main.group("config")
+def config_group() -> None:
+    """The config file: defaults a site repeats on every run (auth, username, CA bundle, jobs, timeout,
+    site settings file, inventory...).
+
+    \b
+    Example ~/.config/cklauto/config.toml (Windows: %APPDATA%\\cklauto\\config.toml):
+      site = "/etc/cklauto/site.toml"       # relative paths: relative to this file
+      inventory = "/etc/cklauto/hosts.csv"
+      auth = "negotiate"
+      username = "svc-stig@CONTOSO.MIL"
+      ca_bundle = "/etc/pki/contoso-ca.pem"
+      jobs = 16
+      timeout = 120
+
+    The command line wins over the environment (CKLAUTO_...), the environment over the config file.
+    A password never goes in it: use CKLAUTO_PASSWORD or the prompt.
+    """
+
+
+@config_group.command("show")
+@_verbose_option
+@_config_option
+def config_show() -> None:
+    """Print the settings cklauto run starts from, and where each comes from (environment variable,
+    config file or default); an option given on the command line wins over all of them.
+
+    \b
+    Examples:
+      cklauto config show
+      cklauto --config site-b.toml config show
+    """
+    from cklauto.config import KEYS, Config, user_config_path
+
+    ctx = click.get_current_context()
+    config: Config = ctx.meta.get("cklauto.config") or Config(None, "")
+    if config.path is None:
+        click.echo(f"Config file: none (the user's config file would be {visible(str(user_config_path()))})")
+    else:
+        click.echo(f"Config file: {visible(str(config.path))} (from {config.origin})")
+    click.echo("")
+    rows = [("KEY", "VALUE", "FROM")]
+    for key in KEYS:
+        command = main.commands[key.targets[0][0]]
+        param = next(p for p in command.params if p.name == key.targets[0][1])
+        command_ctx = click.Context(command, info_name=command.name, parent=ctx.find_root())
+        variable = _variable_of(param, command_ctx)
+        value: Any
+        if variable is not None:
+            value, origin = os.environ[variable], f"environment ({variable})"
+        elif key.name in config.values:
+            value, origin = config.values[key.name], "config file"
+        else:
+            value, origin = param.get_default(command_ctx), "default"
+        rows.append((key.name, visible(_shown(value)), origin))
+    password = "(set; never shown)" if os.environ.get("CKLAUTO_PASSWORD") else "(not set; prompted when needed)"
+    rows.append(("password", password, "environment (CKLAUTO_PASSWORD)" if os.environ.get("CKLAUTO_PASSWORD") else "-"))
+    widths = [max(len(row[i]) for row in rows) for i in range(2)]
+    for name, value, origin in rows:
+        click.echo(f"{name.ljust(widths[0])}  {value.ljust(widths[1])}  {origin}".rstrip())
+
+
+def _shown(value: Any) -> str:
+    # click >= 8.3 says "no default" with a sentinel rather than None.
+    if value is None or value == () or value == [] or "UNSET" in repr(value):
+        return "-"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (list, tuple)):
+        return ", ".join(str(v) for v in value)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
 # ------------------------------------------------------------------------------------- doctor
 @main.command()
+@_verbose_option
+@_config_option
 @click.argument("server")
 @_connection_options
 @_expected_errors
@@ -820,32 +1173,92 @@ def doctor(server: str, **connection: Any) -> None:
 
 
 # ------------------------------------------------------------------------------------ emulate
-@main.command()
+HOSTS_FILE_HELP = """\b
+The hosts file (JSON), for example:
+  {"tls": true, "auth": "basic", "users": {"CONTOSO\\\\svc-stig": "a-test-password"},
+   "hosts": [{"name": "ex01.contoso.mil", "sample": "compliant"},
+             {"name": "ex02.contoso.mil", "port": 44302, "sample": "noncompliant", "delay": 2},
+             {"name": "ex03.contoso.mil", "fail": "unauthorized"}]}
+
+Top-level keys: "tls" (true: HTTPS with a CA of its own; false: HTTP with encrypted messages), "auth"
+("basic", "ntlm" or "kerberos"), "users" (user name -> password; the accounts the servers accept),
+"keytab" (with "kerberos": a keytab holding host/<name> keys for the hosts, from your own KDC; relative
+to the hosts file), "bind" (the address to listen on, default 127.0.0.1) and "hosts" (a list with one
+object per server).
+
+Keys of a host: "name" (required; use the checklist's host name or FQDN), "port" (0 or absent: any free
+port), "sample" ("compliant" or "noncompliant": realistic Exchange 2013 answers to every cmdlet cklauto
+asks), "objects" (a cmdlet's objects yourself, as remote PowerShell sends them: {"Get-ReceiveConnector":
+[{...}]}), "connectors" (the Send connectors: [{"Name": ..., "TlsDomain": ...}]), "delay" (seconds
+before each answer), "hidden_cmdlets" (cmdlets the account's roles do not grant), "visible_core_cmdlets",
+"configuration_name", "nested_identity", and the faults: "fail", "fail_on" (the WS-Management action it
+hits: Create, Command, Send, Receive, Signal or Delete; default Create), "fail_path" ("/wsman" or
+"/powershell": the endpoint a transport fault hits; default both), "fail_cmdlet" (a PowerShell-level
+fault hits only this cmdlet), "error_message" and "redirect_to".
+
+"fail" is one of: unauthorized, error_record, nonterminating, unknown_cmdlet, stopped, malformed, html500,
+drop, hang, http503; hostile servers: huge, endless, trickle, redirect, echo_password_body,
+echo_password_fault, echo_password_record."""
+
+
+@main.command(epilog=HOSTS_FILE_HELP)
+@_verbose_option
 @click.option(
     "--hosts",
     "hosts_file",
     required=True,
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="JSON file describing the emulated hosts (see README).",
+    help="JSON file describing the emulated hosts (the format is below).",
+)
+@click.option(
+    "--inventory-out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write the inventory CSV for these hosts to this file.",
 )
 @_expected_errors
-def emulate(hosts_file: Path) -> None:
-    """Serve an emulated Exchange endpoint on loopback until Ctrl-C, to try cklauto safely.
+def emulate(hosts_file: Path, inventory_out: Path | None) -> None:
+    """Serve emulated Exchange servers on loopback until Ctrl-C (or SIGTERM), to try cklauto safely.
 
-    Prints, per host, the URL and port to use with cklauto run --server/--port (or an
-    inventory), and the CA certificate to pass as --ca-bundle.
+    Prints, per host, its URL and port, the CA certificate to pass as --ca-bundle, and an
+    inventory CSV that points each host at its emulated server (cklauto run --inventory FILE).
+    The CA and its key live in a temporary folder that is removed when the emulator stops.
+
+    \b
+    Example:
+      cklauto emulate --hosts hosts.json --inventory-out inventory.csv
+      # in another terminal (ca: the path printed above):
+      CKLAUTO_PASSWORD=a-test-password cklauto run checklists/ --inventory inventory.csv \\
+          --auth basic --username 'CONTOSO\\svc-stig' --ca-bundle /tmp/cklauto-emu-.../ca.pem --site site.toml
     """
     from cklauto.emulator import EmulatedExchange, load_hosts_file
     from cklauto.emulator.hostsfile import serve_forever_until_interrupted
 
     hosts, settings = load_hosts_file(hosts_file)
-    emu = EmulatedExchange(hosts, **settings)
-    click.echo("Serving emulated Exchange (Ctrl-C to stop):", err=True)
-    serve_forever_until_interrupted(emu, sys.stdout)
+    try:
+        emu = EmulatedExchange(hosts, **settings)
+    except ValueError as exc:
+        raise CklautoError(f"{hosts_file}: {exc}", "the hosts file format: cklauto emulate --help") from None
+    stop = threading.Event()
+    previous = {}
+    if threading.current_thread() is threading.main_thread():
+        # SIGTERM too: the emulator then stops as after Ctrl-C, removing its temporary folder and CA key.
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            previous[signum] = signal.signal(signum, lambda *_: stop.set())
+    try:
+        click.echo("Serving emulated Exchange (Ctrl-C to stop):", err=True)
+        try:
+            serve_forever_until_interrupted(emu, sys.stdout, stop, inventory=True, inventory_out=inventory_out)
+        except OSError as exc:
+            raise CklautoError(f"{hosts_file}: the emulator could not start: {exc.strerror or exc}") from None
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+    click.echo("Stopped.", err=True)
 
 
 # --------------------------------------------------------------------------------------- demo
 @main.command()
+@_verbose_option
 @click.option(
     "--out",
     "out_dir",
@@ -853,10 +1266,24 @@ def emulate(hosts_file: Path) -> None:
     default=None,
     help="New folder for the demo's checklists (default: ./cklauto-demo-<time>).",
 )
+@click.option(
+    "--keep",
+    is_flag=True,
+    help="Keep the emulated servers running after the demo, until Ctrl-C, and print the command to run against them.",
+)
 @_expected_errors
-def demo(out_dir: Path | None) -> None:
-    """Run the main job end to end on copies of the bundled sample checklists, against the
-    bundled emulated Exchange endpoint, and print the equivalent cklauto run command."""
+def demo(out_dir: Path | None, keep: bool) -> None:
+    """Run the main job end to end on copies of the sample checklists shipped with cklauto, against the
+    bundled emulated Exchange endpoint, and print the equivalent cklauto run command.
+
+    The demo folder holds the checklists, the site settings, the inventory (inventory.csv), the
+    emulator's hosts file (hosts.json, for cklauto emulate) and CA, and the report. Works from any folder.
+
+    \b
+    Examples:
+      cklauto demo
+      cklauto demo --out demo --keep     # then run cklauto yourself against the servers
+    """
     from cklauto.demo import run_demo
 
-    sys.exit(run_demo(out_dir))
+    sys.exit(run_demo(out_dir, keep=keep))

@@ -5,7 +5,8 @@ FQDN) and, optionally, ``server`` (where to connect), ``port``, ``domain`` (the 
 domain(s), several separated by ``;`` or spaces), ``evidence`` (a path, relative to the
 inventory file), ``exchange_server`` (the server's own name in Exchange, for the rules that
 ask about one server; default: the checklist's host name) and ``host_port`` (the port of the
-host's own WinRM endpoint, for ``--host-checks``).
+host's own WinRM endpoint, for ``--host-checks``).  Other columns (a site's owner or notes) are
+ignored, and named in `Inventory.ignored_columns` so that the CLI can warn about a misspelt one.
 """
 
 from __future__ import annotations
@@ -41,9 +42,11 @@ class InventoryEntry:
 class Inventory:
     """Inventory rows, looked up by host name or FQDN."""
 
-    def __init__(self, path: Path, entries: list[InventoryEntry]) -> None:
+    def __init__(self, path: Path, entries: list[InventoryEntry], ignored_columns: tuple[str, ...] = ()) -> None:
         self.path = path
         self.entries = entries
+        #: Header columns cklauto does not read (kept by sites for their own notes; a typo shows up here too).
+        self.ignored_columns = ignored_columns
         self._by_host: dict[str, list[InventoryEntry]] = {}
         for entry in entries:
             self._by_host.setdefault(entry.host.lower(), []).append(entry)
@@ -77,16 +80,12 @@ def load_inventory(path: str | Path) -> Inventory:
         raise ConfigError(
             f"{path}: inventory has no 'host' column in its header row", f"columns: {', '.join(KNOWN_COLUMNS)}"
         )
-    unknown = [h for h in header if h and h not in KNOWN_COLUMNS]
-    if unknown:
-        raise ConfigError(
-            f"{path}: inventory has unknown column(s) {', '.join(unknown)}", f"columns: {', '.join(KNOWN_COLUMNS)}"
-        )
+    ignored = tuple(dict.fromkeys(h for h in header if h and h not in KNOWN_COLUMNS))
     reader.fieldnames = header
     entries = []
     for row in reader:
         line = reader.line_num
-        values = {k: (v or "").strip() for k, v in row.items() if k}
+        values = {k: (v or "").strip() for k, v in row.items() if k and k not in ignored}
         if not any(values.values()):
             continue
         if None in row:
@@ -117,7 +116,7 @@ def load_inventory(path: str | Path) -> Inventory:
         )
     if not entries:
         raise ConfigError(f"{path}: inventory has no rows")
-    return Inventory(path, entries)
+    return Inventory(path, entries, ignored)
 
 
 def _port(path: Path, line: int, values: dict[str, str], column: str) -> int | None:

@@ -6,6 +6,7 @@ import csv
 import dataclasses
 import io
 import os
+import textwrap
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -119,9 +120,30 @@ def write_report(
 
 _STATUS_COLUMNS = (("NotAFinding", "NF"), ("Open", "OPEN"), ("Not_Applicable", "NA"))
 
+#: The summary's width when stdout is not a terminal (a pipe, a CI log).
+DEFAULT_WIDTH = 120
+#: How far CHECKLIST, HOST and RESULT are narrowed, in turn, to fit the width; numbers are never cut.
+_MIN_COLUMNS = (12, 8)
+ELLIPSIS = "\u2026"
+_FAILED = ("error", "interrupted")
 
-def render_table(rows: Sequence[Row], *, dry_run: bool = False) -> str:
-    """The human summary: one line per checklist (counts per status), the totals, then every failure."""
+
+def render_table(
+    rows: Sequence[Row],
+    *,
+    dry_run: bool = False,
+    width: int = DEFAULT_WIDTH,
+    terminal: bool = False,
+    verbose: bool = False,
+) -> str:
+    """The human summary: one line per checklist (counts per status), the totals, then every failure.
+
+    No table line is longer than ``width``: cells are cut with an ellipsis (a checklist's path keeps its end).
+    A failure is never cut: on a ``terminal`` its cause continues on indented lines of at most ``width``; in a
+    pipe or a log each failure stays one line, for grep.  Checklists skipped as a whole (another STIG, none of the
+    selected rules) are listed only with ``verbose``; they always count in the totals.
+    """
+    width = max(width, 40)
     rows = [_cleaned(row) for row in rows]
     folder = _common_folder([row.checklist for row in rows])
     by_file: dict[str, list[Row]] = {}
@@ -138,9 +160,13 @@ def render_table(rows: Sequence[Row], *, dry_run: bool = False) -> str:
         "RESULT",
     )
     lines = []
+    hidden = 0
     for checklist, group in by_file.items():
+        if not verbose and _skipped_whole(group):
+            hidden += 1
+            continue
         evaluated = [r for r in group if r.outcome in ("written", "would-change", "unchanged")]
-        failed = [r for r in group if r.outcome in ("error", "interrupted")]
+        failed = [r for r in group if r.outcome in _FAILED]
         left = [r for r in group if r.outcome == "skipped" and r.rule]
         counts = Counter(r.status for r in evaluated)
         rules = len([r for r in group if r.rule])
@@ -159,22 +185,114 @@ def render_table(rows: Sequence[Row], *, dry_run: bool = False) -> str:
                 visible(_file_result(group, evaluated, failed, dry_run)),
             )
         )
-    widths = [max(len(h), *(len(line[i]) for line in lines)) if lines else len(h) for i, h in enumerate(headers)]
-    widths[-1] = 0
-    out = [f"Checklists in {visible(folder)}:", ""] if folder not in ("", ".") else []
-    out.append("  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip())
-    out += ["  ".join(v.ljust(w) for v, w in zip(line, widths, strict=True)).rstrip() for line in lines]
+    out = [_fit(f"Checklists in {visible(folder)}:", width, keep_end=True), ""] if folder not in ("", ".") else []
+    if lines:
+        widths = _column_widths(headers, lines, width)
+        out.append(_row_text(headers, widths, width, header=True))
+        out += [_row_text(line, widths, width) for line in lines]
+    if hidden:
+        out.append(_fit(f"({_plural(hidden, 'skipped checklist')} not shown: other STIGs, or none of the selected "
+                        "rules; -v lists them)", width))  # fmt: skip
     summary = ", ".join(f"{count} {name}" for name, count in totals(rows).items()) or "nothing to do"
     out.append("")
-    out.append(f"Totals ({len(by_file)} checklists): {summary}")
-    failures = [r for r in rows if r.outcome in ("error", "interrupted")]
+    out.append(_fit(f"Totals ({len(by_file)} checklists): {summary}", width))
+    failures = failure_lines(rows, folder)
     if failures:
+        failed_files = len({r.checklist for r in rows if r.outcome in _FAILED})
         out.append("")
-        out.append(f"Failures ({len(failures)}):")
-        for row in failures:
-            where = _relative(row.checklist, folder) + (f" {row.rule}" if row.rule else "")
-            out.append(f"  {visible(where)}: {visible(row.error)}")
+        out.append(f"Failures in {_plural(failed_files, 'checklist')}:")
+        for line in failures:
+            out += _hanging(line, width, first="  ", rest="      ") if terminal else [f"  {line}"]
     return "\n".join(out)
+
+
+def failure_lines(rows: Sequence[Row], folder: str | None = None) -> list[str]:
+    """One line per failure: checklist, host, rule(s), cause.  Rules of one checklist that failed for the same
+    reason (a host that could not be reached fails every rule) share a line."""
+    rows = [_cleaned(row) for row in rows]
+    if folder is None:
+        folder = _common_folder([row.checklist for row in rows])
+    grouped: dict[tuple[str, str], list[Row]] = {}
+    for row in rows:
+        if row.outcome in _FAILED:
+            grouped.setdefault((row.checklist, row.error), []).append(row)
+    lines = []
+    for (checklist, error), group in grouped.items():
+        host = group[0].host or "host not read"
+        rules = [r.rule for r in group if r.rule]
+        where = f"{_relative(checklist, folder)} ({host})" + (f" {_rule_list(rules)}" if rules else "")
+        lines.append(f"{visible(where)}: {visible(error or 'failed')}")
+    return lines
+
+
+def nothing_checked(rows: Sequence[Row]) -> bool:
+    """True when every checklist was skipped as a whole (none holds the Exchange STIG or a selected rule)."""
+    by_file: dict[str, list[Row]] = {}
+    for row in rows:
+        by_file.setdefault(row.checklist, []).append(row)
+    return bool(by_file) and all(_skipped_whole(group) for group in by_file.values())
+
+
+def _skipped_whole(group: Sequence[Row]) -> bool:
+    return len(group) == 1 and not group[0].rule and group[0].outcome == "skipped"
+
+
+def _rule_list(rules: Sequence[str]) -> str:
+    if len(rules) <= 3:
+        return ", ".join(rules)
+    return f"{rules[0]}, {rules[1]} and {len(rules) - 2} more rules"
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" + ("" if count == 1 else "s")
+
+
+def _column_widths(headers: Sequence[str], lines: Sequence[Sequence[str]], width: int) -> list[int]:
+    """Natural widths, narrowed to fit ``width``: RESULT first, then the wider of CHECKLIST and HOST; first down
+    to a useful width, then, on a very narrow terminal, further."""
+    widths = [max(len(h), *(len(line[i]) for line in lines)) for i, h in enumerate(headers)]
+    checklist, host, result = 0, 1, len(headers) - 1
+    excess = sum(widths) + 2 * (len(widths) - 1) - width
+    for floor in _MIN_COLUMNS:
+        if excess > 0:
+            cut = min(excess, max(0, widths[result] - floor))
+            widths[result] -= cut
+            excess -= cut
+        while excess > 0 and max(widths[checklist], widths[host]) > floor:
+            widths[checklist if widths[checklist] >= widths[host] else host] -= 1
+            excess -= 1
+    return widths  # when still too wide, _row_text cuts the line itself
+
+
+def _row_text(cells: Sequence[str], widths: Sequence[int], width: int, *, header: bool = False) -> str:
+    # A checklist's path keeps its end, where the file name is.
+    fitted = [
+        _fit(cell, w, keep_end=(i == 0 and not header)) for i, (cell, w) in enumerate(zip(cells, widths, strict=True))
+    ]
+    line = "  ".join(cell.ljust(w) for cell, w in zip(fitted, widths, strict=True)).rstrip()
+    return _fit(line, width)
+
+
+def _fit(text: str, width: int, *, keep_end: bool = False) -> str:
+    """``text`` cut to ``width`` characters with an ellipsis; ``keep_end`` keeps the end (a path's file name)."""
+    if len(text) <= width:
+        return text
+    if width <= 1:
+        return ELLIPSIS[:width]
+    return ELLIPSIS + text[-(width - 1) :] if keep_end else text[: width - 1] + ELLIPSIS
+
+
+def _hanging(text: str, width: int, *, first: str, rest: str) -> list[str]:
+    """``text`` on lines of at most ``width`` characters, the first indented by ``first``, the others by ``rest``;
+    words longer than a line are split rather than letting the terminal wrap them."""
+    return textwrap.wrap(
+        text,
+        width=width,
+        initial_indent=first,
+        subsequent_indent=rest,
+        break_long_words=True,
+        break_on_hyphens=False,
+    ) or [first.rstrip()]
 
 
 def _file_result(group: Sequence[Row], evaluated: Sequence[Row], failed: Sequence[Row], dry_run: bool) -> str:

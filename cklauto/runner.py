@@ -27,6 +27,8 @@ import os
 import queue
 import re
 import threading
+import time
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -184,6 +186,16 @@ class _Job:
     fallbacks: list[tuple[str, int | None]] = field(default_factory=list)
     started: bool = False
     result: object = None  # _JobResult or CklautoError once answered
+    #: The checklists' host names this job answers for (log lines and the progress bar name them).
+    hosts: list[str] = field(default_factory=list)
+    #: When a worker began asking (time.monotonic()); None until then.
+    asked_at: float | None = None
+
+    @property
+    def label(self) -> str:
+        """The hosts this job is for, as a person names them: ``ex01.contoso.mil`` (or the server)."""
+        names = list(dict.fromkeys(self.hosts)) or [self.server or str(self.evidence)]
+        return ", ".join(names[:3]) + (f" (+{len(names) - 3})" if len(names) > 3 else "")
 
     def add(self, query: ResolvedQuery) -> None:
         if query not in self.queries:
@@ -236,8 +248,13 @@ def run(
     base_dirs: Sequence[Path] = (),
     stop: threading.Event | None = None,
     on_progress: Callable[[int, int], None] | None = None,
+    on_waiting: Callable[[list[tuple[str, float]]], None] | None = None,
 ) -> RunResult:
     """Evaluate and write every checklist in ``files``; see the module docstring.
+
+    ``on_progress(done, total)`` is called as servers answer; ``on_waiting`` about ten times a second while the
+    run waits for answers, with the servers still being asked (their hosts, and the seconds they have taken),
+    slowest first.
 
     ``base_dirs`` is kept for callers; --output-dir copies are laid out relative to the folder all ``files`` share.
     """
@@ -310,6 +327,12 @@ def run(
         asker.no_more_questions()
         while not stop.is_set() and progress[0] < progress[1]:
             take_answers(block=True)
+            if on_waiting:
+                now = time.monotonic()
+                asked = sorted(
+                    (now - j.asked_at, j.label) for j in jobs.values() if j.asked_at is not None and j.result is None
+                )
+                on_waiting([(label, seconds) for seconds, label in reversed(asked)])
     finally:
         asker.no_more_questions()
     for row in rows:
@@ -608,6 +631,7 @@ def _route(target: _Target, options: RunOptions, jobs: dict[tuple[object, ...], 
             target.routes[query] = job
             if job not in target.jobs:
                 target.jobs.append(job)
+                job.hosts.append(target.host)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -659,6 +683,7 @@ class _Asker:
             job = self._todo.get()
             if job is None or self._stop.is_set():
                 return
+            job.asked_at = time.monotonic()
             try:
                 result: object = _ask(job, self._options)
             except CklautoError as exc:
@@ -673,6 +698,7 @@ def _ask(job: _Job, options: RunOptions) -> _JobResult:
     if job.evidence is not None:
         from cklauto.bundle import load_evidence_set
 
+        log.info("%s: read evidence %s (%d queries)", job.label, job.evidence, len(job.queries))
         evidence = load_evidence_set(job.evidence)
         answers = {query: evidence.answer_for(query) for query in job.queries}
         source = Source("evidence", evidence.description)
@@ -684,9 +710,8 @@ def _ask(job: _Job, options: RunOptions) -> _JobResult:
         settings = dataclasses.replace(options.connection, server=server, port=port)
         if job.endpoint is Endpoint.HOST:
             settings = _host_settings(settings)
-        log.info("asking %s (%d queries)", settings.url(), len(job.queries))
         try:
-            result = ask_server(settings, job.queries)
+            result = ask_server(settings, job.queries, label=job.label)
         except RemoteError as exc:
             if job.key[0] != "org" or exc.kind not in _TRY_ANOTHER_SERVER:
                 raise
@@ -694,11 +719,6 @@ def _ask(job: _Job, options: RunOptions) -> _JobResult:
             log.info("%s could not be asked (%s); trying another server of the organisation", server, exc.reason)
             failures.append(exc)
             continue
-        for query, answer in result.answers.items():
-            if isinstance(answer, CklautoError):
-                log.info("%s: %s failed: %s", server, query.command_line(), answer.one_line())
-            else:
-                log.info("%s: %s returned %d object(s)", server, query.command_line(), len(answer.records))
         source = Source(
             "remote", f"{result.endpoint_url} (configuration {result.configuration}; {result.trust})", result.account
         )
@@ -807,12 +827,14 @@ def _apply_rules(target: _Target, options: RunOptions) -> None:
         if set_by_person(rule.review) and row.changed:
             row_notes.append(f"replaced a status set by a person ({rule.review.status.value})")
         row.note = "; ".join(row_notes)
+    _log_decisions(target)
     if not edits:
         return
     written = [target.rows[_stig_of(target, rule)] for rule, *_ in edits]
     if options.dry_run:
         for row in written:
             row.outcome = "would-change" if row.changed else "unchanged"
+        log.info("%s: write %s: dry run, nothing written (%d rule(s) would be)", target.host, target.path, len(edits))
         return
     try:
         edited = _with_reviews(checklist, edits)
@@ -832,6 +854,19 @@ def _apply_rules(target: _Target, options: RunOptions) -> None:
     if target.output != target.path:  # the copy is the whole checklist, its other rules included
         for row in target.rows.values():
             row.written_to = str(target.output)
+    log.info("%s: write %s: %d rule(s)", target.host, target.output, len(written))
+
+
+def _log_decisions(target: _Target) -> None:
+    """One -v line per checklist: how its rules came out (the summary has the detail)."""
+    outcomes = Counter(
+        row.status if row.outcome == "pending" else row.outcome
+        for row in target.rows.values()
+        if row.outcome in ("pending", "error", "skipped")
+    )
+    if outcomes:
+        counts = ", ".join(f"{n} {name}" for name, n in sorted(outcomes.items()))
+        log.info("%s: decide %s: %s", target.host, target.path.name, counts)
 
 
 def _not_written(target: _Target, written: Sequence[Row], exc: CklautoError) -> None:

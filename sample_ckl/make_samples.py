@@ -2,13 +2,18 @@
 
 Usage (from the repository root, with ../shared/reference beside it):
 
-    python sample_ckl/make_samples.py
+    python sample_ckl/make_samples.py [SAMPLE ...]     # all, or only the named files
 
 Every sample is a fresh, unreviewed checklist for a fictional Exchange 2013 Mailbox server in
-contoso.mil.  ex05 is "V1R6-style": DISA's V1R6 XCCDF is not available, so it is made from V2R1
-and its EX13-MB-000120 rule is given the V1 identifiers (Vuln_Num V-69987, Rule_ID
-SV-84609r1_rule, no legacy IDs) and the V1R6 release line, which is how a checklist created
-before 2021 names the rule.
+contoso.mil; its name says what it is when that is not the current release in a single-STIG CKL(B).
+
+ex05 is "V1R6-style", a checklist as created before 2021 (STIG Viewer with the V1R6 benchmark): its
+header says Version 1, Release 6 (24 Jan 2020), and every rule carries its V1 identifiers, as
+such a checklist names them.  DISA's V1R6 XCCDF is not available, so ex05 is made from V2R1 (the
+same rules and texts under new IDs): each rule's Vuln_Num becomes its legacy V- ID, its Rule_ID
+the legacy SV- ID with revision r1 (the one V1 Rule_ID known for certain is EX13-MB-000120's
+SV-84609r1_rule; the others' revisions are not known), its legacy IDs empty, and its STIGRef the
+V1R6 line.  Nothing in it names V2R1.
 
 ex06 is a multi-STIG checklist (Microsoft .NET Framework 4.0 V2R2, then Exchange 2013 Mailbox
 V2R3), as an Exchange server's checklist often is; the rule cklauto owns is in the second
@@ -20,6 +25,7 @@ or ex06 is left as it is.
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -37,8 +43,10 @@ SAMPLES = [
 ]
 
 
-def main() -> None:
+def main(only: list[str] | None = None) -> None:
     for name, release, host, fqdn, ip in SAMPLES:
+        if only and name not in only:
+            continue
         xccdf = XCCDF / f"U_MS_Exchange_2013_Mailbox_STIG_{release}_Manual-xccdf.xml"
         output = HERE / name
         subprocess.run(
@@ -63,7 +71,8 @@ def main() -> None:
             ],
             check=True,
         )
-    make_v1_style(HERE / SAMPLES[-1][0])
+    if not only or SAMPLES[-1][0] in only:
+        make_v1_style(HERE / SAMPLES[-1][0])
     dotnet = os.environ.get("DOTNET_XCCDF")
     if dotnet:
         exchange = XCCDF / "U_MS_Exchange_2013_Mailbox_STIG_V2R3_Manual-xccdf.xml"
@@ -77,33 +86,36 @@ def main() -> None:
         print("DOTNET_XCCDF not set: ex06.contoso.mil_multi-STIG.ckl left as it is")
 
 
+V1R6_RELEASE = b"Release: 6 Benchmark Date: 24 Jan 2020"
+V2R1_RELEASE = b"Release: 1 Benchmark Date: 22 Jan 2021"
+_LEGACY = re.compile(rb"(<VULN_ATTRIBUTE>LEGACY_ID</VULN_ATTRIBUTE>\s*<ATTRIBUTE_DATA>)([^<]*)(</ATTRIBUTE_DATA>)")
+
+
 def make_v1_style(path: Path) -> None:
+    """Turn the V2R1 checklist at ``path`` into a V1R6-style one (see the module docstring)."""
     data = path.read_bytes()
-    start = data.index(b"<ATTRIBUTE_DATA>EX13-MB-000120</ATTRIBUTE_DATA>")
-    vuln_start = data.rindex(b"<VULN>", 0, start)
-    vuln_end = data.index(b"</VULN>", start)
-    vuln = data[vuln_start:vuln_end]
-    vuln = vuln.replace(b"<ATTRIBUTE_DATA>V-207290</ATTRIBUTE_DATA>", b"<ATTRIBUTE_DATA>V-69987</ATTRIBUTE_DATA>")
-    vuln = vuln.replace(
-        b"<ATTRIBUTE_DATA>SV-207290r615936_rule</ATTRIBUTE_DATA>", b"<ATTRIBUTE_DATA>SV-84609r1_rule</ATTRIBUTE_DATA>"
-    )
-    for legacy in (b"V-69987", b"SV-84609"):
-        vuln = vuln.replace(
-            b"<VULN_ATTRIBUTE>LEGACY_ID</VULN_ATTRIBUTE>\n\t\t\t\t\t<ATTRIBUTE_DATA>" + legacy + b"</ATTRIBUTE_DATA>",
-            b"<VULN_ATTRIBUTE>LEGACY_ID</VULN_ATTRIBUTE>\n\t\t\t\t\t<ATTRIBUTE_DATA></ATTRIBUTE_DATA>",
-        )
-    assert b"V-207290" not in vuln and b"SV-84609r1_rule" in vuln
-    data = data[:vuln_start] + vuln + data[vuln_end:]
-    data = data.replace(
-        b"<SID_DATA>Release: 1 Benchmark Date: 22 Jan 2021</SID_DATA>",
-        b"<SID_DATA>Release: 6 Benchmark Date: 24 Jan 2020</SID_DATA>",
-    )
+    data = re.sub(rb"<VULN>.*?</VULN>", lambda m: _v1_vuln(m.group(0)), data, flags=re.S)
+    data = data.replace(b"<SID_DATA>" + V2R1_RELEASE + b"</SID_DATA>", b"<SID_DATA>" + V1R6_RELEASE + b"</SID_DATA>")
     data = data.replace(
         b"<SID_NAME>version</SID_NAME>\n\t\t\t\t\t<SID_DATA>2</SID_DATA>",
         b"<SID_NAME>version</SID_NAME>\n\t\t\t\t\t<SID_DATA>1</SID_DATA>",
     )
+    data = data.replace(b"_STIG_V2R1_Manual-xccdf.xml", b"_STIG_V1R6_Manual-xccdf.xml")
+    data = data.replace(b":: Version 2, " + V2R1_RELEASE, b":: Version 1, " + V1R6_RELEASE)
+    assert b"V2R1" not in data and V2R1_RELEASE not in data and b"Version 2," not in data
     path.write_bytes(data)
 
 
+def _v1_vuln(vuln: bytes) -> bytes:
+    legacy = [m.group(2) for m in _LEGACY.finditer(vuln)]
+    v_id = next(i for i in legacy if i.startswith(b"V-"))
+    sv_id = next(i for i in legacy if i.startswith(b"SV-"))
+    vuln = re.sub(rb"(<VULN_ATTRIBUTE>Vuln_Num</VULN_ATTRIBUTE>\s*<ATTRIBUTE_DATA>)[^<]*", rb"\g<1>" + v_id, vuln)
+    vuln = re.sub(
+        rb"(<VULN_ATTRIBUTE>Rule_ID</VULN_ATTRIBUTE>\s*<ATTRIBUTE_DATA>)[^<]*", rb"\g<1>" + sv_id + b"r1_rule", vuln
+    )
+    return _LEGACY.sub(rb"\g<1>\g<3>", vuln)
+
+
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

@@ -25,6 +25,18 @@ def require_reference() -> Path:
     return REFERENCE
 
 
+@pytest.fixture(scope="session")
+def _empty_config_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("xdg-config-home")
+
+
+@pytest.fixture(autouse=True)
+def _no_user_config(_empty_config_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A developer's own cklauto config file (~/.config/cklauto/config.toml) must not change what tests see."""
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(_empty_config_home))
+    monkeypatch.delenv("CKLAUTO_CONFIG", raising=False)
+
+
 @pytest.fixture
 def reference() -> Path:
     return require_reference()

@@ -9,7 +9,7 @@ Format::
 from the user's own KDC (the emulator is only the Exchange side).
 
 Every key of a host entry is a `HostBehavior` field; unknown keys are an error so typos do not
-silently produce a healthy server.
+silently produce a healthy server.  ``cklauto emulate --help`` explains every key to users.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ _HOST_FIELDS = {f.name for f in dataclasses.fields(HostBehavior)}
 
 
 def _fail(path: str, problem: str) -> ConfigError:
-    return ConfigError(f"{path}: {problem}", "see the hosts file format in cklauto.emulator.hostsfile")
+    return ConfigError(f"{path}: {problem}", "the hosts file format: cklauto emulate --help")
 
 
 def load_hosts_file(path: str | Path) -> tuple[list[HostBehavior], dict[str, Any]]:
@@ -110,8 +110,10 @@ def load_hosts_file(path: str | Path) -> tuple[list[HostBehavior], dict[str, Any
             raise _fail(where, f'{label}: "visible_core_cmdlets" must be a list')
         try:
             hosts.append(HostBehavior(**fields))
-        except (TypeError, ValueError) as err:
+        except ValueError as err:
             raise _fail(where, f"{label} ({entry['name']}): {err}") from None
+        except TypeError:  # a value of the wrong kind deeper down (a number where a list belongs...)
+            raise _fail(where, f"{label} ({entry['name']}): a value has the wrong type") from None
     return hosts, options
 
 
@@ -131,16 +133,41 @@ def describe(emu: EmulatedExchange) -> list[str]:
     return lines
 
 
-def serve_forever_until_interrupted(emu: EmulatedExchange, out: IO[str], stop: threading.Event | None = None) -> None:
+def inventory_lines(emu: EmulatedExchange) -> list[str]:
+    """The inventory CSV (``cklauto run --inventory``) that points each host at its emulated server."""
+    return ["host,server,port"] + [f"{name},{emu.bind},{emu.port_of(name)}" for name in emu.host_names]
+
+
+def serve_forever_until_interrupted(
+    emu: EmulatedExchange,
+    out: IO[str],
+    stop: threading.Event | None = None,
+    *,
+    inventory: bool = False,
+    inventory_out: Path | None = None,
+) -> None:
     """Start ``emu``, print where each host listens and the CA path to ``out``, serve until Ctrl-C.
 
-    ``stop`` lets a caller (or a test) end the loop without a signal.  The emulator is always
-    stopped on the way out.
+    With ``inventory``, an inventory CSV for the hosts follows; ``inventory_out`` also writes it to that file.
+    ``stop`` lets a caller (a signal handler, or a test) end the loop.  The emulator is always stopped on the way
+    out, which removes its temporary folder (CA and key).
     """
     stop = stop or threading.Event()
     with emu:
         for line in describe(emu):
             out.write(line + "\n")
+        if inventory or inventory_out:
+            rows = inventory_lines(emu)
+            if inventory_out is not None:
+                try:
+                    inventory_out.write_text("\n".join(rows) + "\n", encoding="utf-8")
+                except OSError as err:
+                    raise ConfigError(
+                        f"{inventory_out}: inventory could not be written: {err.strerror or err}"
+                    ) from None
+            out.write("\nInventory (save as a CSV file for cklauto run --inventory FILE):\n")
+            for line in rows:
+                out.write(line + "\n")
         out.flush()
         try:
             while not stop.wait(0.5):

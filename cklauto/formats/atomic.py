@@ -155,6 +155,9 @@ def _temp_owner(name: str) -> int | None:
 def _process_alive(pid: int) -> bool:
     if pid == os.getpid():
         return True
+    if os.name == "nt":
+        # On Windows os.kill(pid, 0) does not probe: it terminates that process.  Keep the temporary instead.
+        return True
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -287,7 +290,8 @@ def _write_and_replace(
         if original is not None:
             _keep_owner(fd, original)
             _keep_xattrs(real, fd)
-        os.fchmod(fd, mode)  # after fchown, which clears set-id bits, and after the ACL, which sets the mask
+        if hasattr(os, "fchmod"):  # not on Windows, where permission bits hardly apply
+            os.fchmod(fd, mode)  # after fchown, which clears set-id bits, and after the ACL, which sets the mask
         os.fsync(fd)
         if temp is None:
             temp = temp_name_for(real)
@@ -540,7 +544,8 @@ def _open_temp(folder: Path, target: Path, unnamed: bool) -> tuple[int, Path | N
             if exc.errno not in (errno.EOPNOTSUPP, errno.EISDIR, errno.EINVAL, errno.ENOENT):
                 raise
     temp = temp_name_for(target)
-    return os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), temp
+    # O_BINARY (Windows): without it the bytes would be written in text mode, every \n as \r\n.
+    return os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600), temp
 
 
 def _write_all(fd: int, data: bytes) -> None:

@@ -73,19 +73,23 @@ class SessionAnswers:
     answers: dict[ResolvedQuery, QueryAnswer | CklautoError]
 
 
-def ask_server(settings: ConnectionSettings, queries: Sequence[ResolvedQuery]) -> SessionAnswers:
+def ask_server(
+    settings: ConnectionSettings, queries: Sequence[ResolvedQuery], *, label: str | None = None
+) -> SessionAnswers:
     """Run every query on ``settings.server``; raises RemoteError only when the server cannot be asked at all.
 
-    Ends within ``settings.timeout`` seconds even when the server never answers: what had not been answered by
-    then fails with a timeout.
+    Ends within ``settings.timeout`` seconds, counted from the connect, even when the server never answers: what
+    had not been answered by then fails with a timeout that names the figure and the step it was waiting at.
+    ``label`` names the host in the per-step log lines (-v); default: the server.
     """
     _check_settings(settings)
     _host_pool(settings, queries)  # a caller's mistake is a bug, raised here rather than as a remote error
+    step = _Step(label or _who(settings))
     outcome: dict[str, Any] = {}
 
     def work() -> None:
         try:
-            outcome["result"] = _ask(settings, list(queries))
+            outcome["result"] = _ask(settings, list(queries), step)
         except RemoteError as err:
             outcome["error"] = err
         except BaseException as exc:  # noqa: BLE001 - translated at the edge, by contract
@@ -96,18 +100,51 @@ def ask_server(settings: ConnectionSettings, queries: Sequence[ResolvedQuery]) -
     worker.start()
     worker.join(settings.timeout)
     if worker.is_alive():
-        log.debug("%s: overall deadline of %.1f s passed", settings.server, settings.timeout)
-        raise RemoteError(
+        error = RemoteError(
             settings.server,
             "timeout",
-            f"no answer within {settings.timeout:g} s from {settings.url()}",
+            f"no answer within {settings.timeout:g} s from {settings.url()} ({step.waiting_for()})",
             "the server is slow or not answering; check it, or raise --timeout",
         )
+        log.info("%s: %s: timed out: %s", step.label, step.name, error.one_line())
+        raise error
     log.debug("%s: %d queries in %.2f s", settings.server, len(queries), time.monotonic() - started)
     if "error" in outcome:
-        raise outcome["error"]
+        failed: RemoteError = outcome["error"]
+        log.info("%s: %s failed: %s", step.label, _failed_step(failed, step), failed.one_line())
+        raise failed
     result: SessionAnswers = outcome["result"]
     return result
+
+
+class _Step:
+    """Where a conversation with one server is (connect, authenticate, query), for -v and for a timeout message."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self.name = "connect"
+        self.command = ""
+
+    def at(self, name: str, command: str = "") -> None:
+        self.name, self.command = name, command
+
+    def waiting_for(self) -> str:
+        if self.name == "query":
+            return f"waiting for {self.command}"
+        return "waiting to connect and authenticate" if self.name in ("connect", "authenticate") else self.name
+
+
+def _failed_step(error: RemoteError, step: _Step) -> str:
+    """The step a failure belongs to: the kind of error says connect or authenticate; otherwise where it was."""
+    if error.kind == "auth":
+        return "authenticate"
+    if error.kind in ("connection", "tls") and step.name in ("connect", "authenticate"):
+        return "connect"
+    return step.name
+
+
+def _who(settings: ConnectionSettings) -> str:
+    return settings.server if settings.port is None else f"{settings.server}:{settings.port}"
 
 
 def _host_pool(settings: ConnectionSettings, queries: Sequence[ResolvedQuery]) -> bool:
@@ -127,7 +164,7 @@ def describe_trust(settings: ConnectionSettings) -> str:
     return "HTTP with message encryption"
 
 
-def _ask(settings: ConnectionSettings, queries: list[ResolvedQuery]) -> SessionAnswers:
+def _ask(settings: ConnectionSettings, queries: list[ResolvedQuery], step: _Step) -> SessionAnswers:
     from pypsrp.powershell import RunspacePool
 
     host = _host_pool(settings, queries)
@@ -137,34 +174,43 @@ def _ask(settings: ConnectionSettings, queries: list[ResolvedQuery]) -> SessionA
         configuration = HOST_CONFIGURATION
     else:
         configuration = "Microsoft.PowerShell (+ Exchange snap-in)" if winrm else EXCHANGE_CONFIGURATION
-    log.debug(
-        "%s: connecting to %s (auth=%s, user=%s, configuration=%s)",
-        settings.server,
-        settings.url(),
-        settings.auth,
-        settings.username or "(default credentials)",
-        configuration,
-    )
+    who = settings.username or "the current Kerberos ticket"
+    log.info("%s: connect %s (%s, %s)", step.label, settings.url(), settings.auth, who)
+    log.debug("%s: configuration %s, %d queries", settings.server, configuration, len(queries))
     pool_kwargs: dict[str, Any] = {} if winrm else {"configuration_name": EXCHANGE_CONFIGURATION}
     width = max(1, min(settings.max_pipelines or MAX_PIPELINES, len(queries)))
     wsman = _wsman(settings)
     pool = RunspacePool(wsman, min_runspaces=1, max_runspaces=width, **pool_kwargs)
     answers: dict[ResolvedQuery, QueryAnswer | CklautoError] = {}
+    started = time.monotonic()
     try:
         pool.open()
+        log.info("%s: authenticate: session open as %s (%.1f s)", step.label, who, time.monotonic() - started)
         log.debug("%s: runspace pool open (%d runspaces)", settings.server, width)
         if winrm and not host:
+            step.at("query", "Add-PSSnapin")
             _load_snapin(settings, pool)
         # Start a window of pipelines, then collect each in order while starting the next: the server works on
         # up to `width` of them at once, so its latency is paid once per window, not once per query.
-        pending: list[tuple[ResolvedQuery, Any]] = []
+        pending: list[tuple[ResolvedQuery, Any, float]] = []
         todo = list(queries)
         while todo or pending:
             while todo and len(pending) < width:
                 query = todo.pop(0)
-                pending.append((query, _start(pool, query)))
-            query, ps = pending.pop(0)
-            answers[query] = _collect(settings, query, ps)
+                pending.append((query, _start(pool, query), time.monotonic()))
+            query, ps, asked = pending.pop(0)
+            step.at("query", query.command_line())
+            answer = answers[query] = _collect(settings, query, ps)
+            if isinstance(answer, CklautoError):
+                log.info("%s: query %s failed: %s", step.label, query.command_line(), answer.one_line())
+            else:
+                log.info(
+                    "%s: query %s: %d object(s) (%.1f s)",
+                    step.label,
+                    query.command_line(),
+                    len(answer.records),
+                    time.monotonic() - asked,
+                )
     finally:
         # Not a `with` block: a failure while closing must neither hide the error that got us here nor spoil
         # answers that are already complete.

@@ -128,17 +128,21 @@ def _check_settings(settings: ConnectionSettings) -> None:
 
 
 def _timeouts(total: float) -> dict[str, Any]:
-    """Per-request bounds derived from the overall deadline.
+    """Per-request bounds that never end a host before its overall deadline (``--timeout``).
 
-    operation_timeout is how long the server may long-poll a Receive; read_timeout must exceed it
-    or every idle long-poll becomes a ReadTimeout.  reconnection_backoff is small because pypsrp
-    retries a timed-out Receive five times with exponential backoff.
+    The overall deadline is the caller's (`ask_server` joins its worker with it, and the response bounds of
+    transport.py stop reading at it), so a hung server fails at ``total`` with a message that names the figure,
+    and a server that answers just inside it passes.  The per-request bounds therefore sit just beyond ``total``:
+    each only frees the abandoned worker thread soon after.  operation_timeout is how long the server may
+    long-poll a Receive before answering "no output yet" (then pypsrp asks again); read_timeout must exceed it.
+    reconnection_retries is 0: pypsrp would otherwise retry a timed-out Receive with exponential backoff.
     """
     operation = max(1, min(20, int(total // 3)))
+    beyond = total + _SLACK
     return {
         "operation_timeout": operation,
-        "read_timeout": operation + max(2, min(10, int(total // 6))),
-        "connection_timeout": max(1, min(10, int(total // 3))),
+        "read_timeout": max(operation + 2, beyond),
+        "connection_timeout": beyond,
         "reconnection_retries": 0,
         "reconnection_backoff": 0.25,
     }
@@ -361,12 +365,14 @@ def _translate(exc: BaseException, settings: ConnectionSettings) -> RemoteError:
     if isinstance(exc, requests.exceptions.ConnectTimeout):
         return err(
             "connection",
-            f"could not connect to {url} (no answer to the TCP connect)",
+            f"could not connect to {url} (no answer to the TCP connect within {settings.timeout:g} s)",
             "check the server name, the port and any firewall",
         )
     if isinstance(exc, requests.exceptions.ReadTimeout):
         return err(
-            "timeout", f"no answer from {url} within the read timeout", "the server is slow or hung; raise --timeout"
+            "timeout",
+            f"no answer within {settings.timeout:g} s from {url}",
+            "the server is slow or not answering; check it, or raise --timeout",
         )
     if isinstance(exc, (requests.exceptions.ChunkedEncodingError, requests.exceptions.ContentDecodingError)):
         return err(

@@ -67,3 +67,29 @@ def test_signal_mid_batch_stops_new_hosts_and_keeps_finished_writes(site: Site, 
     outcomes = sorted(r["outcome"] for r in doc["checklists"])
     assert "written" in outcomes and "interrupted" in outcomes
     assert PASSWORD not in text
+
+
+def test_after_ctrl_c_every_error_line_names_its_checklist_and_host_also_with_quiet(site: Site) -> None:
+    for name in site.emu.host_names:
+        site.emu.behavior(name).delay = 1.0
+    before = site.snapshot()
+    args = [sys.executable, "-m", "cklauto", "run", "-q", *site.base_args(str(site.folder))[1:], "--jobs", "1"]
+    env = {**os.environ, "CKLAUTO_PASSWORD": PASSWORD}
+    proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, text=True)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and all(p.read_bytes() == data for p, data in before.items()):
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 130, err
+    assert out == ""
+    errors = [line for line in err.splitlines() if line.startswith("Error: ")]
+    assert errors, err
+    names = {p.name for p in before}
+    for line in errors:
+        checklist, rest = line.removeprefix("Error: ").split(" (", 1)
+        host = rest.split(")", 1)[0]
+        assert checklist in names, line
+        assert host == f"{checklist.split('.contoso.mil')[0]}.contoso.mil" or host == "host not read", line
+        assert "the run was interrupted" in line
+    assert err.splitlines()[-1] == "Interrupted: no new hosts were started; finished writes stand."

@@ -417,13 +417,24 @@ def test_output_dir_keeps_the_folders_of_two_inputs_with_one_name(site: Site) ->
     ]
 
 
-def test_verbose_logs_per_host_detail_without_secrets(site: Site) -> None:
-    result = site.invoke("-v", *site.base_args(str(site.checklist("ex01")), str(site.checklist("ex03"))))
-    assert result.exit_code == 0
+def test_verbose_logs_one_line_per_host_and_step_without_secrets(site: Site) -> None:
+    import re
+
+    site.emu.behavior("ex01.contoso.mil").fail = "unauthorized"
+    result = site.invoke(*site.base_args(str(site.checklist("ex01")), str(site.checklist("ex03")), "-v"))
+    assert result.exit_code == 1
     port = site.emu.port_of("ex03.contoso.mil")
-    assert f"asking https://127.0.0.1:{port}/PowerShell" in result.output
-    assert "Get-SendConnector returned 2 object(s)" in result.output
-    assert PASSWORD not in result.output
+    ex03 = [re.sub(r"\d+\.\d s", "T s", line) for line in result.stderr.splitlines() if "ex03.contoso.mil: " in line]
+    assert ex03 == [
+        f"cklauto: ex03.contoso.mil: connect https://127.0.0.1:{port}/PowerShell (basic, {USER})",
+        f"cklauto: ex03.contoso.mil: authenticate: session open as {USER} (T s)",
+        "cklauto: ex03.contoso.mil: query Get-SendConnector: 2 object(s) (T s)",
+        "cklauto: ex03.contoso.mil: decide ex03.contoso.mil.ckl: 1 Open",
+        f"cklauto: ex03.contoso.mil: write {site.checklist('ex03')}: 1 rule(s)",
+    ]
+    ex01 = [line for line in result.stderr.splitlines() if "ex01.contoso.mil: " in line]
+    assert ex01[-1].startswith("cklauto: ex01.contoso.mil: authenticate failed: 127.0.0.1: authentication failed")
+    assert "Traceback" not in result.output and PASSWORD not in result.output
 
 
 def test_progress_reports_every_host_and_ends_complete(site: Site) -> None:
@@ -603,3 +614,24 @@ def test_a_bad_domain_in_the_inventory_is_a_clear_error(site: Site) -> None:
     assert result.exit_code == 1
     assert f"{bad}: line 2:" in result.output and "Traceback" not in result.output
     assert site.checklist("ex01").read_bytes() == original
+
+
+def test_an_inventory_with_a_sites_own_columns_works_and_warns_once(site: Site) -> None:
+    port = site.emu.port_of("ex01.contoso.mil")
+    inventory = site.tmp / "with-notes.csv"
+    inventory.write_text(
+        f'host,Owner,server,port,notes\nex01.contoso.mil,J. Smith,127.0.0.1,{port},"rack 4, row B"\n'
+        ",,,,spare line with a note only\n",
+        encoding="utf-8",
+    )
+    args = site.base_args(str(site.checklist("ex01")))
+    args[args.index("--inventory") + 1] = str(inventory)
+    result = site.invoke(*args)
+    assert result.exit_code == 0, result.output
+    assert result.stderr == (
+        f"Warning: {inventory}: column(s) owner, notes ignored "
+        "(cklauto reads host, server, port, domain, evidence, exchange_server, host_port)\n"
+    )
+    assert review(site.checklist("ex01")).status is Status.NOT_A_FINDING
+    quiet = site.invoke(*args, "-q")
+    assert quiet.exit_code == 0 and quiet.stderr == ""

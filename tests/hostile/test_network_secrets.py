@@ -171,6 +171,6 @@ def test_a_short_password_leaves_the_rest_of_the_output_readable(emulator_factor
     done = run_cklauto("-vv", *run_args(emu, checklist), password="e")
     assert done.returncode == 1
     assert "with password ***." in done.stdout
-    assert "asking https://" in done.stderr and "Received message: <s:Envelope" in done.stderr
+    assert ": connect https://" in done.stderr and "Received message: <s:Envelope" in done.stderr
     assert "WSMan fault 2150858752: Logon failure for CONTOSO\\svc-stig with password ***." in done.stdout
     assert "G***t" not in done.output and "Pow***r" not in done.output

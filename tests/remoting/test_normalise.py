@@ -115,5 +115,6 @@ def test_read_timeout_always_exceeds_operation_timeout(total: float) -> None:
     # Otherwise every idle long-poll Receive would surface as a ReadTimeout (exchange-remoting.md A4).
     t = _timeouts(total)
     assert t["read_timeout"] > t["operation_timeout"] >= 1
-    assert 1 <= t["connection_timeout"] <= 10
+    # --timeout is the whole host: no per-request bound may end it sooner (the overall deadline does, at the figure).
+    assert t["connection_timeout"] > total and t["read_timeout"] > total
     assert t["reconnection_retries"] == 0 and t["reconnection_backoff"] < 1
