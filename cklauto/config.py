@@ -67,6 +67,7 @@ KEYS: tuple[Key, ...] = (
         "ssl", "true: HTTPS; false: HTTP with encrypted messages (default: by --auth), as --ssl/--no-ssl", _both("ssl")
     ),
     Key("timeout", "seconds per host, as --timeout", _both("timeout")),
+    Key("pipelines", "queries one server may run at once, as --pipelines", _both("pipelines")),
     Key("jobs", "hosts checked in parallel, as --jobs", (("run", "jobs"),)),
     Key("allow_server", "more servers a password may go to, as --allow-server", (("run", "allow_servers"),)),
     Key("per_org", "ask organisation-wide cmdlets once per organisation, as --per-org", (("run", "per_org"),)),

@@ -121,7 +121,7 @@ class Run:
     def error_line(self) -> str:
         # The summary lists each failure under "Failures (N):"; usage errors come as "Error: ..." lines.
         text = self.output.splitlines()
-        start = next((i for i, line in enumerate(text) if line.startswith("Failures (")), None)
+        start = next((i for i, line in enumerate(text) if line.startswith("Failures")), None)
         failures = [line for line in text[start + 1 :] if line.startswith("  ")] if start is not None else []
         lines = failures or [line for line in text if "error" in line.lower()]
         assert lines, f"no error line in:\n{self.output}"
