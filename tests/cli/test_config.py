@@ -81,6 +81,7 @@ def test_config_show_prints_each_value_and_where_it_comes_from(folder: Path) -> 
         ("port", "-", "default"),
         ("ssl", "-", "default"),
         ("timeout", "120", "config file"),
+        ("pipelines", "24", "default"),
         ("jobs", "4", "environment (CKLAUTO_RUN_JOBS)"),
         ("allow_server", "-", "default"),
         ("per_org", "false", "default"),
