@@ -67,4 +67,9 @@ def read_regular_file(path: str | Path, limit: int) -> tuple[bytes, os.stat_resu
         if st.st_size > limit:
             raise FileTooLarge(path, st.st_size)
         os.set_blocking(fd, True)
-        return handle.read(limit + 1), st
+        # read(limit + 1) would allocate the whole limit (64 MiB) for every file: read what stat says is there,
+        # then whatever a writer added meanwhile, up to the limit.
+        data = handle.read(st.st_size + 1)
+        if len(data) > st.st_size:
+            data += handle.read(limit + 1 - len(data))
+        return data, st
