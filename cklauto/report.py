@@ -30,6 +30,10 @@ def totals(rows: Sequence[Row]) -> dict[str, int]:
             counts["failed"] += 1
         elif row.outcome == "skipped":
             counts["skipped"] += 1
+        elif row.status == "Not_Reviewed":
+            # cklauto never decides Not_Reviewed: a rule written with that status got evidence only
+            # (--collect-evidence), and its status was left as it was.
+            counts["evidence only"] += 1
         else:
             counts[row.status] += 1
     return dict(sorted(counts.items()))

@@ -57,7 +57,7 @@ def test_demo_works_from_any_folder(tmp_path: Path) -> None:
         "ex05.contoso.mil_V1R6-style.ckl",
         "ex06.contoso.mil_multi-STIG.ckl",
     ]
-    assert "Totals (6 checklists): 259 NotAFinding, 20 Not_Applicable, 85 Not_Reviewed, 56 Open" in done.stdout
+    assert "Totals (6 checklists): 259 NotAFinding, 20 Not_Applicable, 56 Open, 85 evidence only" in done.stdout
     inventory = (demo / "inventory.csv").read_text(encoding="utf-8").splitlines()
     hosts = json.loads((demo / "hosts.json").read_text(encoding="utf-8"))
     assert inventory[0] == "host,server,port,host_port" and len(inventory) == 7
@@ -93,7 +93,7 @@ def test_demo_keep_serves_until_ctrl_c_and_prints_a_command_that_works(tmp_path:
             timeout=180,
         )
         assert again.returncode == 0, again.stdout + again.stderr
-        assert "Totals (6 checklists): 259 NotAFinding, 20 Not_Applicable, 85 Not_Reviewed, 56 Open" in again.stdout
+        assert "Totals (6 checklists): 259 NotAFinding, 20 Not_Applicable, 56 Open, 85 evidence only" in again.stdout
         proc.send_signal(signal.SIGINT)
         out, _ = proc.communicate(timeout=30)
     finally:
