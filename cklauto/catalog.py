@@ -94,15 +94,38 @@ def readme_table(checks: Sequence[Check]) -> str:
     return "\n".join(rows)
 
 
+def settings_table(checks: Sequence[Check]) -> str:
+    """The README's table of site settings, key by key: type, the rules that read it, and what it means."""
+    by_name: dict[str, tuple[str, str, list[str]]] = {}
+    for check in checks:
+        for setting in check.settings:
+            kind, help_text, users = by_name.setdefault(setting.name, (setting.type.value, setting.help, []))
+            users.append(check.stig_id + ("" if setting.required else " (optional)"))
+    rows = ["| Key | Type | Read by | Meaning |", "|---|---|---|---|"]
+    for name in sorted(by_name):
+        kind, help_text, users = by_name[name]
+        rows.append(f"| `{name}` | {kind} | {', '.join(users)} | {' '.join(help_text.split())} |")
+    return "\n".join(rows)
+
+
 README_START = "<!-- rules-table:start -->"
 README_END = "<!-- rules-table:end -->"
+SETTINGS_START = "<!-- settings-table:start -->"
+SETTINGS_END = "<!-- settings-table:end -->"
+
+
+def _replace_between(text: str, start_marker: str, end_marker: str, body: str) -> str:
+    start = text.index(start_marker) + len(start_marker)
+    end = text.index(end_marker)
+    return text[:start] + "\n" + body + "\n" + text[end:]
 
 
 def update_readme(text: str, checks: Sequence[Check]) -> str:
-    """``text`` (the README) with the table between its markers regenerated."""
-    start = text.index(README_START) + len(README_START)
-    end = text.index(README_END)
-    return text[:start] + "\n" + readme_table(checks) + "\n" + text[end:]
+    """``text`` (the README) with the rules and site-settings tables between their markers regenerated."""
+    text = _replace_between(text, README_START, README_END, readme_table(checks))
+    if SETTINGS_START in text:
+        text = _replace_between(text, SETTINGS_START, SETTINGS_END, settings_table(checks))
+    return text
 
 
 if __name__ == "__main__":  # python -m cklauto.catalog [README.md]: print the table, or rewrite it in place
