@@ -36,7 +36,7 @@ from cklauto.checks.api import (
     Table,
     Verdict,
 )
-from cklauto.checks.text import cell, ps_literal, quoted
+from cklauto.checks.text import ps_literal, quoted
 from cklauto.model import Status
 
 MAILBOX_DATABASES = Query("Get-MailboxDatabase", (("Server", Placeholder.SERVER),), Scope.SERVER)
@@ -74,7 +74,7 @@ def database_table(records: Sequence[Record], prop: str) -> list[Table]:
     """The STIG's ``Select Name, Identity, <prop>``, one row per database, sorted by name."""
     columns = ("Name", "Identity", prop)
     ordered = sorted(records, key=sort_key)
-    return [Table(columns, tuple(tuple(cell(r[c]) for c in columns) for r in ordered))]
+    return [Table.of(columns, ordered)]
 
 
 def boolean_judge(noun: str, set_cmdlet: str, prop: str, expected: bool) -> Judge:

@@ -61,7 +61,7 @@ def table(records: Sequence[Record], columns: Sequence[str], *, key: str | None 
     """The columns, one row per object, sorted by ``key`` (default: the first column), without regard to case."""
     sort = key or columns[0]
     ordered = sorted(records, key=lambda r: (text_of(r, sort).casefold(), text_of(r, sort)))
-    return Table(tuple(columns), tuple(tuple(cell(r[c]) for c in columns) for r in ordered))
+    return Table.of(columns, ordered)
 
 
 # --- access rules (Get-Acl) -----------------------------------------------------------------------------------

@@ -69,7 +69,7 @@ class Judged:
 def table(records: Sequence[Record], columns: Sequence[str]) -> Table:
     """The STIG command's columns, one row per object returned (other servers' included), sorted by Identity."""
     ordered = sorted(records, key=lambda r: (cell(r["Identity"]).casefold(), cell(r["Identity"])))
-    return Table(tuple(columns), tuple(tuple(cell(r[c]) for c in columns) for r in ordered))
+    return Table.of(columns, ordered)
 
 
 def require_bool(judged: Judged, prop: str, expected: bool) -> Verdict:

@@ -46,7 +46,7 @@ def sorted_records(records: Iterable[Record], *properties: str) -> list[Record]:
 
 def table(records: Sequence[Record], headers: Sequence[str]) -> Table:
     """The command output as the STIG's ``Select`` shows it: one row per record, in the given order."""
-    return Table(tuple(headers), tuple(tuple(cell(r[h]) for h in headers) for r in records))
+    return Table.of(headers, records)
 
 
 def required_boolean(record: Record, name: str) -> bool:

@@ -27,7 +27,6 @@ from cklauto.checks.api import (
     Table,
     Verdict,
 )
-from cklauto.checks.text import cell
 from cklauto.model import Status
 
 TRANSPORT_CONFIG = Query("Get-TransportConfig", scope=Scope.ORGANIZATION)
@@ -59,7 +58,7 @@ def no_transport_config() -> Decision:
 
 
 def transport_config_table(answers: Answers, columns: tuple[str, ...]) -> list[Table]:
-    return [Table(columns, tuple(tuple(cell(r[c]) for c in columns) for r in answers[TRANSPORT_CONFIG]))]
+    return [Table.of(columns, answers[TRANSPORT_CONFIG])]
 
 
 #: Reads a raw property value as a comparable quantity (raises ValueError on a value it cannot read).

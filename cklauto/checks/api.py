@@ -361,6 +361,13 @@ class Table:
     headers: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
 
+    @classmethod
+    def of(cls, headers: Sequence[str], records: Iterable[Mapping[str, Any]]) -> Table:
+        """One row per record, in the given order, each cell the property as PowerShell's table shows it."""
+        from cklauto.checks.text import cell
+
+        return cls(tuple(headers), tuple(tuple(cell(r[h]) for h in headers) for r in records))
+
 
 Decide = Callable[[Answers, Settings], Decision]
 Tabulate = Callable[[Answers], Sequence[Table]]

@@ -59,7 +59,7 @@ from cklauto.checks.api import (
     Table,
     Verdict,
 )
-from cklauto.checks.text import cell, plural, ps_literal, visible
+from cklauto.checks.text import plural, ps_literal, visible
 from cklauto.model import Status
 
 EVENT_LOG_LEVELS = Query("Get-EventLogLevel", (("Server", Placeholder.SERVER),), Scope.SERVER)
@@ -153,7 +153,7 @@ def decide(answers: Answers, settings: Settings) -> Decision:
 
 def tabulate(answers: Answers) -> list[Table]:
     records = sorted(answers[EVENT_LOG_LEVELS], key=_sort_key)
-    return [Table(PROPERTIES, tuple(tuple(cell(r[p]) for p in PROPERTIES) for r in records))]
+    return [Table.of(PROPERTIES, records)]
 
 
 CHECK = Check(

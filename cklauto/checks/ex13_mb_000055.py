@@ -59,7 +59,7 @@ from cklauto.checks.api import (
     Table,
     Verdict,
 )
-from cklauto.checks.text import cell, plural, ps_literal, visible
+from cklauto.checks.text import plural, ps_literal, visible
 from cklauto.model import Status
 
 EXCHANGE_SERVER_STATUS = Query("Get-ExchangeServer", (("Identity", Placeholder.SERVER), ("Status", True)), Scope.SERVER)
@@ -140,7 +140,7 @@ def decide(answers: Answers, settings: Settings) -> Decision:
 
 def tabulate(answers: Answers) -> list[Table]:
     records = sorted(answers[EXCHANGE_SERVER_STATUS], key=lambda r: (_name(r).casefold(), _name(r)))
-    return [Table(PROPERTIES, tuple(tuple(cell(r[p]) for p in PROPERTIES) for r in records))]
+    return [Table.of(PROPERTIES, records)]
 
 
 CHECK = Check(

@@ -62,7 +62,6 @@ from cklauto.checks._host import (
 )
 from cklauto.checks._objects import object_name, sort_key
 from cklauto.checks.api import Answers, Check, Decision, Read, RuleIds, Settings, Table, Verdict
-from cklauto.checks.text import cell
 from cklauto.model import Status
 
 STIG_COMMAND = "Get-MailboxDatabase | Select Name, Identity, EdbFilePath"
@@ -144,8 +143,8 @@ def decide(answers: Answers, settings: Settings) -> Decision:
 
 def tabulate(answers: Answers) -> list[Table]:
     columns = ("Name", "Identity", "EdbFilePath", "LogFolderPath")
-    rows = tuple(tuple(cell(r[c]) for c in columns) for r in sorted(answers[MAILBOX_DATABASES], key=sort_key))
-    return [Table(columns, rows), partition_table(partitions(answers[PARTITIONS]))]
+    databases = sorted(answers[MAILBOX_DATABASES], key=sort_key)
+    return [Table.of(columns, databases), partition_table(partitions(answers[PARTITIONS]))]
 
 
 CHECK = Check(

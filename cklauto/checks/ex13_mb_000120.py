@@ -72,7 +72,7 @@ from cklauto.checks.api import (
     Table,
     Verdict,
 )
-from cklauto.checks.text import cell, ps_literal, quoted, visible
+from cklauto.checks.text import ps_literal, quoted, visible
 from cklauto.model import Status
 
 SEND_CONNECTORS = Query("Get-SendConnector", scope=Scope.ORGANIZATION)
@@ -175,7 +175,7 @@ def decide(answers: Answers, settings: Settings) -> Decision:
 
 def tabulate(answers: Answers) -> list[Table]:
     records = sorted(answers[SEND_CONNECTORS], key=_sort_key)
-    return [Table(PROPERTIES, tuple(tuple(cell(r[p]) for p in PROPERTIES) for r in records))]
+    return [Table.of(PROPERTIES, records)]
 
 
 CHECK = Check(

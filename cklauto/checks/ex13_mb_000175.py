@@ -93,7 +93,7 @@ from cklauto.checks.api import (
     Table,
     Verdict,
 )
-from cklauto.checks.text import cell, quoted
+from cklauto.checks.text import quoted
 from cklauto.model import Status
 
 STIG_COMMAND = "Get-ReceiveConnector | Select Name, Identity, MaxMessageSize"
@@ -191,7 +191,7 @@ def tabulate(answers: Answers) -> list[Table]:
     configs = answers[TRANSPORT_CONFIG]
     return [
         *rc.tabulate(answers, COLUMNS),
-        Table(GLOBAL_COLUMNS, tuple(tuple(cell(c[p]) for p in GLOBAL_COLUMNS) for c in configs)),
+        Table.of(GLOBAL_COLUMNS, configs),
     ]
 
 

@@ -125,7 +125,7 @@ def decide(answers: Answers, settings: Settings) -> Decision:
 
 def tabulate(answers: Answers) -> list[Table]:
     records = sorted(answers[CONTENT_FILTER], key=lambda r: cell(r["Name"]).casefold())
-    return [Table(PROPERTIES, tuple(tuple(cell(r[p]) for p in PROPERTIES) for r in records))]
+    return [Table.of(PROPERTIES, records)]
 
 
 CHECK = Check(

@@ -65,7 +65,7 @@ from cklauto.checks.api import (
     Table,
     Verdict,
 )
-from cklauto.checks.text import cell, plural, ps_literal, visible
+from cklauto.checks.text import plural, ps_literal, visible
 from cklauto.model import Status
 
 OUTLOOK_ANYWHERE = Query("Get-OutlookAnywhere", (("Server", Placeholder.SERVER),), Scope.SERVER)
@@ -175,7 +175,7 @@ def decide(answers: Answers, settings: Settings) -> Decision:
 
 
 def tabulate(answers: Answers) -> list[Table]:
-    return [Table(PROPERTIES, tuple(tuple(cell(r[p]) for p in PROPERTIES) for r in _sorted(answers)))]
+    return [Table.of(PROPERTIES, _sorted(answers))]
 
 
 CHECK = Check(

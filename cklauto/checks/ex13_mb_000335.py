@@ -50,7 +50,7 @@ from __future__ import annotations
 
 from cklauto.checks import values
 from cklauto.checks.api import Answers, Check, Decision, Query, Read, Record, RuleIds, Scope, Settings, Table, Verdict
-from cklauto.checks.text import cell, plural, ps_literal, quoted, visible
+from cklauto.checks.text import plural, ps_literal, quoted, visible
 from cklauto.model import Status
 
 DAGS = Query("Get-DatabaseAvailabilityGroup", scope=Scope.ORGANIZATION)
@@ -138,7 +138,7 @@ def decide(answers: Answers, settings: Settings) -> Decision:
 
 
 def tabulate(answers: Answers) -> list[Table]:
-    return [Table(PROPERTIES, tuple(tuple(cell(r[p]) for p in PROPERTIES) for r in _sorted(answers)))]
+    return [Table.of(PROPERTIES, _sorted(answers))]
 
 
 CHECK = Check(

@@ -65,7 +65,7 @@ from cklauto.checks.api import (
     Table,
     Verdict,
 )
-from cklauto.checks.text import cell, visible
+from cklauto.checks.text import visible
 from cklauto.model import Status
 
 EXCHANGE_SERVER = Query("Get-ExchangeServer", (("Identity", Placeholder.SERVER),), Scope.SERVER)
@@ -204,7 +204,7 @@ def _judge(name: str, build: values.Version, supported_version_text: bool, minim
 
 
 def tabulate(answers: Answers) -> list[Table]:
-    return [Table(PROPERTIES, tuple(tuple(cell(r[p]) for p in PROPERTIES) for r in _sorted(answers)))]
+    return [Table.of(PROPERTIES, _sorted(answers))]
 
 
 CHECK = Check(

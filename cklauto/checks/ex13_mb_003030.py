@@ -42,7 +42,7 @@ from __future__ import annotations
 
 from cklauto.checks import values
 from cklauto.checks.api import Answers, Check, Decision, Query, Read, Record, RuleIds, Scope, Settings, Table, Verdict
-from cklauto.checks.text import cell, visible
+from cklauto.checks.text import visible
 from cklauto.model import Status
 
 AGENT = "Malware Agent"
@@ -107,7 +107,7 @@ def decide(answers: Answers, settings: Settings) -> Decision:
 
 def tabulate(answers: Answers) -> list[Table]:
     records = sorted(answers[MALWARE_AGENT], key=lambda r: (_identity(r).casefold(), _identity(r)))
-    return [Table(PROPERTIES, tuple(tuple(cell(r[p]) for p in PROPERTIES) for r in records))]
+    return [Table.of(PROPERTIES, records)]
 
 
 CHECK = Check(
