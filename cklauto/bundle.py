@@ -27,7 +27,14 @@ from typing import Any
 
 from cklauto.checks.api import Endpoint, Record, ResolvedQuery
 from cklauto.errors import CklautoError, EvidenceError
-from cklauto.evidence import _decode, _read_bytes, load_evidence
+from cklauto.evidence import (
+    _decode,
+    _read_bytes,
+    has_surrogate,
+    load_evidence,
+    reject_json_constant,
+    strict_json_object,
+)
 from cklauto.remoting.pipelines import _PARTIAL_WARNING, QueryAnswer
 from cklauto.remoting.records import UnreadableObject, check_type
 
@@ -107,41 +114,14 @@ def load_evidence_set(path: str | Path) -> EvidenceSet:
     )
 
 
-def _strict_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    result: dict[str, Any] = {}
-    seen: dict[str, str] = {}
-    for key, value in pairs:
-        _no_surrogates(key)
-        _no_surrogates_in(value)
-        folded = key.lower()
-        if folded in seen:
-            raise ValueError(f"key {key!r} appears twice in one object (also as {seen[folded]!r})")
-        seen[folded] = key
-        result[key] = value
-    return result
-
-
 def _no_surrogates(text: str) -> None:
-    if any(0xD800 <= ord(ch) <= 0xDFFF for ch in text):
-        raise ValueError("text holds a lone surrogate (\\ud800-\\udfff), which is not a character")
-
-
-def _no_surrogates_in(value: Any) -> None:
-    # Objects were checked when they were built (this hook runs innermost first); strings and lists are not.
-    if isinstance(value, str):
-        _no_surrogates(value)
-    elif isinstance(value, list):
-        for item in value:
-            _no_surrogates_in(item)
-
-
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not JSON")
+    if has_surrogate(text):
+        raise ValueError("a text holds a lone surrogate (\\ud800-\\udfff), which is not a character")
 
 
 def _load_bundle(path: str | Path, text: str, sha256: str) -> EvidenceSet:
     try:
-        data = json.loads(text, object_pairs_hook=_strict_pairs, parse_constant=_reject_constant)
+        data = json.loads(text, object_pairs_hook=strict_json_object, parse_constant=reject_json_constant)
     except RecursionError:
         raise EvidenceError(path, "JSON is nested too deeply") from None
     except ValueError as exc:

@@ -169,10 +169,10 @@ def _strict(path: str | Path, data: bytes, encoding: str) -> str:
 
 def _load_json(path: str | Path, text: str) -> list[SendConnector]:
     try:
-        data = json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_strict_object)
+        data = json.loads(text, parse_constant=reject_json_constant, object_pairs_hook=strict_json_object)
     except RecursionError:
         raise EvidenceError(path, "JSON is nested too deeply") from None
-    except _Ambiguous as exc:
+    except AmbiguousJSON as exc:
         raise EvidenceError(path, f"is not a usable export: {exc}", _EXPORT_HINT) from None
     except ValueError as exc:
         if text[:1] in ("{", "[", '"'):
@@ -215,37 +215,48 @@ def _load_json(path: str | Path, text: str) -> list[SendConnector]:
     return [_json_connector(path, index, item) for index, item in enumerate(items, 1)]
 
 
-def _reject_constant(name: str) -> Any:
+def reject_json_constant(name: str) -> Any:
+    """``parse_constant`` for json.loads: NaN and Infinity are not JSON, and never evidence."""
     raise ValueError(f"{name} is not JSON")
 
 
-class _Ambiguous(ValueError):
+class AmbiguousJSON(ValueError):
     """A JSON object that names one property twice, or a text that is not text."""
 
 
-def _strict_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    # PowerShell property names ignore case: "TlsDomain" and "tlsdomain" in one object are one property given two
-    # values, and which one a reader takes decides the audit result.  Refuse rather than pick.
+def strict_json_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """``object_pairs_hook`` for json.loads on evidence (an export here, a bundle in cklauto.bundle).
+
+    PowerShell property names ignore case: "TlsDomain" and "tlsdomain" in one object are one property given two
+    values, and which one a reader takes decides the audit result.  Refuse rather than pick.  A lone surrogate
+    anywhere in a key, a value or a list of values is refused too: it is not a character.
+    """
     result: dict[str, Any] = {}
     seen: dict[str, str] = {}
     for key, value in pairs:
-        for text in (key, *(v for v in (value,) if isinstance(v, str))):
-            if _has_surrogate(text):
-                raise _Ambiguous("it holds a lone surrogate (\\ud800-\\udfff), which is not a character")
+        if has_surrogate(key) or _holds_surrogate(value):
+            raise AmbiguousJSON("a text holds a lone surrogate (\\ud800-\\udfff), which is not a character")
         folded = key.lower()
         if folded in seen:
-            raise _Ambiguous(f"property {key!r} appears twice in one object (also as {seen[folded]!r})")
+            raise AmbiguousJSON(f"property {key!r} appears twice in one object (also as {seen[folded]!r})")
         seen[folded] = key
         result[key] = value
     return result
 
 
-def _has_surrogate(text: str) -> bool:
+def _holds_surrogate(value: Any) -> bool:
+    # Objects were checked when they were built (the hook runs innermost first); strings and lists are not.
+    if isinstance(value, str):
+        return has_surrogate(value)
+    return isinstance(value, list) and any(_holds_surrogate(item) for item in value)
+
+
+def has_surrogate(text: str) -> bool:
     return any(0xD800 <= ord(ch) <= 0xDFFF for ch in text)
 
 
 def _no_surrogates(path: str | Path, text: str) -> None:
-    if _has_surrogate(text):
+    if has_surrogate(text):
         raise EvidenceError(path, "holds a lone surrogate (\\ud800-\\udfff), which is not a character")
 
 
