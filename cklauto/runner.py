@@ -789,6 +789,7 @@ def _apply_rules(target: _Target, options: RunOptions) -> None:
             _fail(row, located)
         return
     edits: list[tuple[Rule, Status, str, str | None]] = []
+    written: list[Row] = []  # the row of each edit, in the same order
     notes = []
     if _marked_by_evaluate_stig(checklist.data):
         # Kept byte for byte, but STIG Manager applies these markers to every review in the file: the ISSO should
@@ -817,6 +818,7 @@ def _apply_rules(target: _Target, options: RunOptions) -> None:
         if comment is not None and not options.write_comments:
             comment = None
         edits.append((rule, status, details, comment))
+        written.append(row)
         if options.keep_texts:
             review = rule.review
             new_comments = review.comments if comment is None else comment
@@ -830,7 +832,6 @@ def _apply_rules(target: _Target, options: RunOptions) -> None:
     _log_decisions(target)
     if not edits:
         return
-    written = [target.rows[_stig_of(target, rule)] for rule, *_ in edits]
     if options.dry_run:
         for row in written:
             row.outcome = "would-change" if row.changed else "unchanged"
@@ -935,10 +936,6 @@ def _resolved(path: Path) -> Path:
 
 
 # --- end of --output-dir ---------------------------------------------------------------------------
-
-
-def _stig_of(target: _Target, rule: Rule) -> str:
-    return next(sid for sid, r in target.rules.items() if r.position == rule.position)
 
 
 def _evaluate(

@@ -280,3 +280,31 @@ def test_person_reviews_are_left_alone_by_default(site):
     assert rows["EX13-MB-000110"].outcome == "written"
     details = next(r for r in open_checklist(checklist).rules() if r.group_id == "V-207288").review.finding_details
     assert details.endswith("No internal receive connectors here.")
+
+
+def test_rules_that_moved_while_the_server_was_asked_are_still_written(tmp_path, monkeypatch):
+    # A person removes an earlier rule from the checklist while its server is being asked: every rule after it
+    # moves; cklauto reads the file again and writes the rule where it now is.
+    checklist = tmp_path / "ex01.contoso.mil.ckl"
+    shutil.copyfile(SAMPLES / "ex01.contoso.mil.ckl", checklist)
+    evidence = tmp_path / "sc.json"
+    evidence.write_text('[{"Name": "A", "Identity": "A", "TlsDomain": null}]', encoding="utf-8")
+    original_ask = runner._ask
+
+    def ask_while_a_person_edits(job, options):
+        data = checklist.read_bytes()
+        first = data.index(b"<VULN>")
+        end = data.index(b"</VULN>", first) + len(b"</VULN>")
+        checklist.write_bytes(data[:first] + data[end:])
+        return original_ask(job, options)
+
+    monkeypatch.setattr(runner, "_ask", ask_while_a_person_edits)
+    from cklauto.checks.ex13_mb_000120 import CHECK
+
+    result = runner.run(
+        [checklist],
+        runner.RunOptions(checks=(CHECK,), site={"internal_smtp_domain": ("contoso.mil",)}, evidence=evidence),
+    )
+    assert [r.outcome for r in result.rows] == ["written"], result.rows
+    rule = next(r for r in open_checklist(checklist).rules() if r.group_id == "V-207290")
+    assert rule.review.status is Status.OPEN
