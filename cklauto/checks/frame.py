@@ -33,6 +33,7 @@ rules apply (the block is replaced on a re-run, a person's text around it is kep
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
@@ -113,6 +114,7 @@ class ParsedDetails:
         return self.before + self.after if self.block is not None else self.before
 
 
+@functools.lru_cache(maxsize=256)
 def parse_details(text: str) -> ParsedDetails:
     """Find cklauto's block in ``text``; everything else is a person's.  Never raises."""
     found = [m for m in (_HEADER_RE.search(text), _EVIDENCE_HEADER_RE.search(text)) if m is not None]
